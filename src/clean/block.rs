@@ -1,0 +1,364 @@
+//! Cleaning one block of whole lines: detection, SEO analysis, boilerplate, output.
+
+use super::boilerplate::is_boilerplate;
+use super::detect::{scan_line, Junk, Scratch, Side};
+use super::grammar::Grammar;
+use super::seo::{Segment, SeoFinder};
+use super::stats::{Form, Stats};
+use memchr::memchr;
+
+/// What the cleaner removes and how it writes its output.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Remove whole lines of Discuz UI text (`本帖子中包含更多资源`, ...).
+    pub boilerplate: bool,
+    /// Remove SEO strings that recur next to junk (Discuz 2.x–7.x).
+    pub seo: bool,
+    /// Wrap removed text in these markers instead of removing it.
+    pub mark: Option<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            boilerplate: true,
+            seo: true,
+            mark: None,
+        }
+    }
+}
+
+/// Default markers of `--mark`: visible, and rare in real text.
+pub const MARK_OPEN: &str = "\u{27E6}";
+pub const MARK_CLOSE: &str = "\u{27E7}";
+
+/// Position of a block in its line structure: a very long line is cut into pieces, and a piece
+/// edge is not a line edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edges {
+    /// The block starts at the start of a line.
+    pub starts_line: bool,
+    /// The block's last line is complete (ends with a newline, or at the end of input).
+    pub ends_line: bool,
+}
+
+impl Edges {
+    pub const WHOLE: Edges = Edges {
+        starts_line: true,
+        ends_line: true,
+    };
+}
+
+#[derive(Clone, Copy)]
+struct Removal {
+    start: usize,
+    end: usize,
+    form: Form,
+}
+
+struct Line {
+    start: usize,
+    /// End of the content, before `\r\n` / `\n`.
+    end: usize,
+    /// Start of the next line.
+    next: usize,
+    junk: std::ops::Range<usize>,
+}
+
+/// A reusable cleaner: holds scratch buffers so cleaning many blocks allocates little.
+pub struct Cleaner {
+    opts: Options,
+    scratch: Scratch,
+    lines: Vec<Line>,
+    junk: Vec<Junk>,
+    segs: Vec<Segment>,
+    seo: SeoFinder,
+    seo_spans: Vec<(usize, usize)>,
+    removals: Vec<Removal>,
+}
+
+impl Cleaner {
+    pub fn new(opts: Options) -> Self {
+        Cleaner {
+            opts,
+            scratch: Scratch::default(),
+            lines: Vec::new(),
+            junk: Vec::new(),
+            segs: Vec::new(),
+            seo: SeoFinder::default(),
+            seo_spans: Vec::new(),
+            removals: Vec::new(),
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Clean `block` (whole lines, as `edges` says) and append the result to `out`.
+    pub fn clean_block(
+        &mut self,
+        block: &[u8],
+        edges: Edges,
+        out: &mut Vec<u8>,
+        stats: &mut Stats,
+    ) {
+        stats.bytes_in += block.len() as u64;
+        self.split_lines(block, edges);
+        self.detect(block, edges);
+        self.find_seo(block);
+        self.collect_removals();
+        self.write(block, edges, out, stats);
+    }
+
+    fn split_lines(&mut self, block: &[u8], edges: Edges) {
+        self.lines.clear();
+        let mut start = 0;
+        while start < block.len() {
+            let (end, next) = match memchr(b'\n', &block[start..]) {
+                Some(i) => {
+                    let nl = start + i;
+                    let end = if nl > start && block[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
+                    (end, nl + 1)
+                }
+                None => (block.len(), block.len()),
+            };
+            self.lines.push(Line {
+                start,
+                end,
+                next,
+                junk: 0..0,
+            });
+            start = next;
+        }
+        let _ = edges;
+    }
+
+    fn detect(&mut self, block: &[u8], edges: Edges) {
+        self.junk.clear();
+        let n = self.lines.len();
+        for (i, line) in self.lines.iter_mut().enumerate() {
+            let at_start = i > 0 || edges.starts_line;
+            let at_end = line.next > line.end || (i + 1 == n && edges.ends_line);
+            let first = self.junk.len();
+            scan_line(
+                block,
+                line.start,
+                line.end,
+                at_start,
+                at_end,
+                &mut self.scratch,
+                &mut self.junk,
+            );
+            line.junk = first..self.junk.len();
+        }
+    }
+
+    fn find_seo(&mut self, block: &[u8]) {
+        self.seo_spans.clear();
+        if !self.opts.seo || self.junk.len() < 2 {
+            return;
+        }
+        self.segs.clear();
+        for line in &self.lines {
+            if line.junk.is_empty() {
+                continue;
+            }
+            let mut pos = line.start;
+            let mut after_junk = false;
+            for j in &self.junk[line.junk.clone()] {
+                if j.side == Side::Whole {
+                    after_junk = true;
+                    pos = j.end;
+                    continue;
+                }
+                if j.start > pos {
+                    self.segs.push(Segment {
+                        start: pos,
+                        end: j.start,
+                        after_junk,
+                        before_junk: true,
+                    });
+                }
+                pos = j.end;
+                after_junk = true;
+            }
+            let end = trim_end(block, pos, line.end);
+            if after_junk && end > pos {
+                self.segs.push(Segment {
+                    start: pos,
+                    end,
+                    after_junk: true,
+                    before_junk: false,
+                });
+            }
+        }
+        self.seo.find(block, &self.segs, &mut self.seo_spans);
+    }
+
+    fn collect_removals(&mut self) {
+        self.removals.clear();
+        for j in &self.junk {
+            let form = match j.grammar {
+                Grammar::Triple => Form::Triple,
+                Grammar::Pair => Form::Pair,
+            };
+            self.removals.push(Removal {
+                start: j.start,
+                end: j.end,
+                form,
+            });
+        }
+        for &(start, end) in &self.seo_spans {
+            self.removals.push(Removal {
+                start,
+                end,
+                form: Form::Seo,
+            });
+        }
+        self.removals.sort_unstable_by_key(|r| r.start);
+    }
+
+    fn write(&self, block: &[u8], edges: Edges, out: &mut Vec<u8>, stats: &mut Stats) {
+        let mut r = 0; // next removal
+        let n = self.lines.len();
+        for (i, line) in self.lines.iter().enumerate() {
+            let complete = line.next > line.end || (i + 1 == n && edges.ends_line);
+            if complete && !(line.start == line.end && line.next == line.end) {
+                stats.lines += 1;
+            }
+            let line_out = out.len();
+            let mut pos = line.start;
+            let mut removed_at_end = false;
+            let mut changed = false;
+            while r < self.removals.len() && self.removals[r].start < line.end {
+                let mut rm = self.removals[r];
+                r += 1;
+                // Removals never overlap by construction; stay safe if they ever do.
+                rm.start = rm.start.max(pos);
+                if rm.end <= rm.start {
+                    continue;
+                }
+                out.extend_from_slice(&block[pos..rm.start]);
+                stats.add(rm.form, rm.end - rm.start);
+                changed = true;
+                if let Some((open, close)) = &self.opts.mark {
+                    out.extend_from_slice(open.as_bytes());
+                    out.extend_from_slice(&block[rm.start..rm.end]);
+                    out.extend_from_slice(close.as_bytes());
+                }
+                pos = rm.end;
+                removed_at_end = trim_end(block, pos, line.end) == pos;
+            }
+            out.extend_from_slice(&block[pos..line.end]);
+            if removed_at_end && self.opts.mark.is_none() {
+                let keep = trim_end(out, line_out, out.len());
+                out.truncate(keep);
+            }
+            // Boilerplate is judged on the line as it reads without junk, and only on whole lines.
+            let whole_line = (i > 0 || edges.starts_line) && complete;
+            if self.opts.boilerplate && whole_line && is_boilerplate(&out[line_out..]) {
+                let text_len = out.len() - line_out;
+                stats.add(Form::Boilerplate, line.next - line.start);
+                if let Some((open, close)) = &self.opts.mark {
+                    let text = out[line_out..].to_vec();
+                    out.truncate(line_out);
+                    out.extend_from_slice(open.as_bytes());
+                    out.extend_from_slice(&text);
+                    out.extend_from_slice(close.as_bytes());
+                    out.extend_from_slice(&block[line.end..line.next]);
+                } else {
+                    // Remove the whole line, terminator included.
+                    out.truncate(out.len() - text_len);
+                }
+                stats.lines_changed += 1;
+                continue;
+            }
+            out.extend_from_slice(&block[line.end..line.next]);
+            if changed {
+                stats.lines_changed += 1;
+            }
+        }
+    }
+}
+
+/// End of `s[start..end]` without trailing spaces, tabs and U+00A0.
+fn trim_end(s: &[u8], start: usize, end: usize) -> usize {
+    let mut e = end;
+    while e > start {
+        if matches!(s[e - 1], b' ' | b'\t') {
+            e -= 1;
+        } else if e - start >= 2 && s[e - 1] == 0xA0 && s[e - 2] == 0xC2 {
+            e -= 2;
+        } else {
+            break;
+        }
+    }
+    e
+}
+
+/// Clean one whole block with a fresh cleaner (convenience for tests and small inputs).
+pub fn clean_block(block: &[u8], opts: &Options) -> (Vec<u8>, Stats) {
+    let mut out = Vec::with_capacity(block.len());
+    let mut stats = Stats::default();
+    super::stream::clean_slice(block, &mut Cleaner::new(opts.clone()), &mut out, &mut stats);
+    (out, stats)
+}
+
+/// Clean a string (one document) with the given options.
+pub fn clean_str(text: &str, opts: &Options) -> (String, Stats) {
+    let (out, stats) = clean_block(text.as_bytes(), opts);
+    // Only ASCII and U+00A0 are removed, and always whole characters, so the result is UTF-8.
+    (
+        String::from_utf8(out).expect("cleaning keeps UTF-8 valid"),
+        stats,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(s: &str) -> String {
+        clean_str(s, &Options::default()).0
+    }
+
+    #[test]
+    fn keeps_line_count_and_endings() {
+        assert_eq!(
+            clean("a\r\n0 K( N$ i1 h& P# I' b- O\r\nb\r\n"),
+            "a\r\n\r\nb\r\n"
+        );
+        assert_eq!(clean("no junk here\n"), "no junk here\n");
+        assert_eq!(clean("深燃8 G, {* O5 w4 X) s6 w  \n"), "深燃\n");
+    }
+
+    #[test]
+    fn boilerplate_lines_go_whole() {
+        assert_eq!(
+            clean("正文\n本帖子中包含更多资源\n×\n结尾\n"),
+            "正文\n结尾\n"
+        );
+        let opts = Options {
+            boilerplate: false,
+            ..Options::default()
+        };
+        assert_eq!(clean_str("正文\n×\n", &opts).0, "正文\n×\n");
+    }
+
+    #[test]
+    fn marks_instead_of_removing() {
+        let opts = Options {
+            mark: Some(("[".into(), "]".into())),
+            ..Options::default()
+        };
+        assert_eq!(
+            clean_str("深燃8 G, {* O5 w4 X) s6 w\n", &opts).0,
+            "深燃[8 G, {* O5 w4 X) s6 w]\n"
+        );
+    }
+}

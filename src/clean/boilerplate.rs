@@ -1,0 +1,113 @@
+//! Whole lines of Discuz UI text that ride along with scraped posts.
+//!
+//! Only whole lines are matched (after the junk on them is gone and the line is trimmed), so a
+//! sentence that merely mentions one of these phrases is never touched. The set, with the
+//! templates it comes from, is listed in README.md ("Boilerplate lines").
+
+use regex::bytes::Regex;
+use std::sync::OnceLock;
+
+/// One alternative per notice; ASCII and full-width punctuation, optional spaces.
+const PATTERN: &str = r"(?x)^(?:
+    # Attachment block for guests (forum_viewthread attachment templates)
+    本帖子中包含更多资源
+  | (?:附件[:：]\s*)?您需要\s*登录\s*才可以下载或查看(?:附件)?\s*[,，。.]?\s*没有(?:账|帐)号\s*[?？]?\s*(?:立即)?注册
+  | ×
+  # Edit notice: 本帖最后由 NAME 于 DATE 编辑
+  | 本帖最后由\s*.{1,60}?\s*于\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s*编辑
+  # Attachment lines: 下载附件 (12.3 KB) / 2023-6-5 10:20 上传 / 下载次数: 3
+  | 下载附件\s*[(（]\s*\d+(?:\.\d+)?\s*(?:[KMG]B|Bytes|bytes|字节)\s*[)）]
+  | \d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s*上传
+  | 下载次数\s*[:：]\s*\d+
+  # Hidden content shown to guests
+  | 游客\s*[,，]\s*如果您要查看本帖隐藏内容请\s*回复
+)$";
+
+fn regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(PATTERN).expect("boilerplate pattern is valid"))
+}
+
+/// Longest line worth testing: the edit notice with a long user name.
+const MAX_LEN: usize = 256;
+
+/// Is this line (without terminator, junk already removed) a boilerplate line?
+pub fn is_boilerplate(line: &[u8]) -> bool {
+    let t = trim(line);
+    if t.is_empty() || t.len() > MAX_LEN {
+        return false;
+    }
+    // Cheap gate before the regex: every pattern starts with one of these bytes.
+    // 本 您 附 下 游 (UTF-8 lead bytes 0xE4..0xE9), × (0xC3), or a digit.
+    match t[0] {
+        b'0'..=b'9' | 0xC3 | 0xE4..=0xE9 => regex().is_match(t),
+        _ => false,
+    }
+}
+
+fn trim(mut s: &[u8]) -> &[u8] {
+    loop {
+        match s {
+            [b' ' | b'\t' | b'\r', rest @ ..] => s = rest,
+            [0xC2, 0xA0, rest @ ..] => s = rest,
+            [0xE3, 0x80, 0x80, rest @ ..] => s = rest,
+            _ => break,
+        }
+    }
+    loop {
+        match s {
+            [rest @ .., b' ' | b'\t' | b'\r'] => s = rest,
+            [rest @ .., 0xC2, 0xA0] => s = rest,
+            [rest @ .., 0xE3, 0x80, 0x80] => s = rest,
+            _ => break,
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_lines() {
+        for line in [
+            "本帖子中包含更多资源",
+            "您需要 登录 才可以下载或查看，没有账号？立即注册",
+            "您需要 登录 才可以下载或查看,没有账号?立即注册",
+            "您需要登录才可以下载或查看，没有帐号？注册",
+            "附件: 您需要 登录 才可以下载或查看附件。没有帐号？立即注册",
+            "×",
+            "  × ",
+            "本帖最后由 admin 于 2023-6-5 10:20 编辑",
+            "本帖最后由 张三 于 2026-11-28 09:05:33 编辑 ",
+            "下载附件 (12.3 KB)",
+            "下载附件(1.02 MB)",
+            "2023-6-5 10:20 上传",
+            "2026-11-28 09:05:00 上传",
+            "下载次数: 12",
+            "游客，如果您要查看本帖隐藏内容请回复",
+            "游客,如果您要查看本帖隐藏内容请 回复",
+        ] {
+            assert!(is_boilerplate(line.as_bytes()), "{line}");
+        }
+    }
+
+    #[test]
+    fn sentences_mentioning_them_stay() {
+        for line in [
+            "本帖子中包含更多资源，请大家下载",
+            "他说：您需要 登录 才可以下载或查看，没有账号？立即注册",
+            "× 2",
+            "2 × 3 = 6",
+            "本帖最后由 admin 于 2023-6-5 10:20 编辑，原因：错字",
+            "下载附件之前请先阅读说明",
+            "我在 2023-6-5 10:20 上传了照片",
+            "",
+            "xx",
+            "x",
+        ] {
+            assert!(!is_boilerplate(line.as_bytes()), "{line}");
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! Finding jammer junk on one line of text.
+//!
+//! Discuz inserts one junk string per line break of a post: at the end of the line before the
+//! break (`<font class="jammer">`) or at the start of the line after it (`<span
+//! style="display:none">`). So on a line of scraped text junk can only sit at the two edges; a line
+//! that was empty in the post holds one or two junk strings and nothing else. A scraper that
+//! dropped the line breaks leaves the junk mid-line, between two stretches of text; there it is
+//! only taken when non-ASCII text (or a line edge) bounds it on both sides, since ASCII text
+//! such as code or prose is too easily mistaken for junk.
+
+use super::grammar::{self, looks_random, Grammar, Unit, C1};
+
+/// A junk string has 5..15 units (`for($i = 0; $i < mt_rand(5, 15); $i++)`).
+pub const MIN_UNITS: usize = 5;
+pub const MAX_UNITS: usize = 15;
+/// A line that was empty in the post carries at most two junk strings.
+pub const MAX_UNITS_LINE: usize = 2 * MAX_UNITS;
+
+/// Where on its line a junk string was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// At the line start (the `span` form, after a break).
+    Start,
+    /// At the line end (the `font` form, before a break).
+    End,
+    /// The whole line is junk.
+    Whole,
+    /// Mid-line, between non-ASCII text (lines joined by a scraper).
+    Mid,
+}
+
+/// One junk string on a line: bytes `[start, end)` of the haystack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Junk {
+    pub start: usize,
+    pub end: usize,
+    pub grammar: Grammar,
+    pub side: Side,
+}
+
+/// Reusable scratch space for [`scan_line`].
+#[derive(Default)]
+pub struct Scratch {
+    fwd: Vec<Unit>,
+    bwd: Vec<Unit>,
+}
+
+/// Is `b` the first byte of a character that is not ASCII and not U+00A0?
+#[inline]
+fn non_ascii_text_at(s: &[u8], i: usize) -> bool {
+    match s.get(i) {
+        Some(&b) if b >= 0x80 => !(b == 0xC2 && s.get(i + 1) == Some(&0xA0)),
+        _ => false,
+    }
+}
+
+/// Is the character that ends at `end` non-ASCII text (not U+00A0)?
+#[inline]
+fn non_ascii_text_before(s: &[u8], end: usize) -> bool {
+    if end == 0 || s[end - 1] < 0x80 {
+        return false;
+    }
+    !(end >= 2 && s[end - 1] == 0xA0 && s[end - 2] == 0xC2)
+}
+
+#[inline]
+fn is_junk_c1(b: u8) -> bool {
+    grammar::is_c1(b)
+}
+
+#[inline]
+fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whitespace that may pad a line around junk (trailing spaces, CR of CRLF, U+00A0).
+#[inline]
+fn trailing_pad_len(s: &[u8], end: usize, floor: usize) -> usize {
+    let mut e = end;
+    while e > floor {
+        if matches!(s[e - 1], b' ' | b'\t' | b'\r') {
+            e -= 1;
+        } else if e - floor >= 2 && s[e - 1] == 0xA0 && s[e - 2] == 0xC2 {
+            e -= 2;
+        } else {
+            break;
+        }
+    }
+    end - e
+}
+
+/// Find the junk on the line `s[start..end]` (no line terminator) and append it to `out`, in
+/// order. `at_line_start`/`at_line_end` say whether the slice edges are true line edges (a very
+/// long line is scanned in pieces whose inner edges are not).
+pub fn scan_line(
+    s: &[u8],
+    start: usize,
+    end: usize,
+    at_line_start: bool,
+    at_line_end: bool,
+    scratch: &mut Scratch,
+    out: &mut Vec<Junk>,
+) {
+    // Shortest junk: a bare c2 plus four ws units, 9 bytes.
+    if end - start < 9 {
+        return;
+    }
+    let mut p = start;
+    if at_line_start {
+        while p < end && matches!(s[p], b' ' | b'\t') {
+            p += 1;
+        }
+    }
+    let q = if at_line_end {
+        end - trailing_pad_len(s, end, p)
+    } else {
+        end
+    };
+    if q <= p {
+        return;
+    }
+    let first = out.len();
+    let mut lo = p; // text before `lo` is taken
+    let mut hi = q; // text from `hi` on is taken
+
+    if at_line_start {
+        for g in [Grammar::Triple, Grammar::Pair] {
+            grammar::run_fwd(s, p, g, true, &mut scratch.fwd);
+            let units = &scratch.fwd;
+            let n = units.len();
+            if n >= MIN_UNITS && n < grammar::MAX_RUN && units[n - 1].end == q && at_line_end {
+                if n <= MAX_UNITS_LINE && plausible(g, units) {
+                    out.push(Junk {
+                        start: p,
+                        end: q,
+                        grammar: g,
+                        side: Side::Whole,
+                    });
+                    return;
+                }
+                continue;
+            }
+            if let Some(k) = choose_start(s, g, units, q) {
+                out.push(Junk {
+                    start: p,
+                    end: units[k - 1].end,
+                    grammar: g,
+                    side: Side::Start,
+                });
+                lo = units[k - 1].end;
+                break;
+            }
+        }
+    }
+
+    if at_line_end && hi > lo {
+        let bare_at = (at_line_start && lo == p).then_some(p);
+        for g in [Grammar::Triple, Grammar::Pair] {
+            grammar::run_bwd(s, q, lo, g, bare_at, &mut scratch.bwd);
+            if let Some(k) = choose_end(s, g, &scratch.bwd, lo) {
+                let j = Junk {
+                    start: scratch.bwd[k - 1].start,
+                    end: q,
+                    grammar: g,
+                    side: Side::End,
+                };
+                hi = j.start;
+                out.push(j);
+                break;
+            }
+        }
+    }
+
+    scan_mid(s, lo, hi, scratch, out);
+    // Keep `out` ordered by position: the end junk was pushed before the mid-line junk.
+    out[first..].sort_unstable_by_key(|j| j.start);
+}
+
+/// How many of the units parsed forward from a line start are junk (`None`: no junk).
+///
+/// The run may go on into real text that happens to parse as units (a list marker `- a`, a shell
+/// prompt `# mke2fs`), so the split point is chosen: the longest prefix of 5..15 units that looks
+/// random and does not end inside an ASCII word.
+fn choose_start(s: &[u8], g: Grammar, units: &[Unit], line_end: usize) -> Option<usize> {
+    let n = units.len().min(MAX_UNITS);
+    let mut k = n;
+    while k >= MIN_UNITS {
+        let last = &units[k - 1];
+        let next = s.get(last.end).copied().filter(|_| last.end < line_end);
+        if !glued_after(last, next) && plausible(g, &units[..k]) {
+            return Some(k);
+        }
+        k -= 1;
+    }
+    None
+}
+
+/// How many of the units parsed backward from a line end are junk (`None`: no junk).
+fn choose_end(s: &[u8], g: Grammar, units: &[Unit], floor: usize) -> Option<usize> {
+    let n = units.len().min(MAX_UNITS);
+    let mut k = n;
+    while k >= MIN_UNITS {
+        let first = &units[k - 1];
+        let prev = (first.start > floor).then(|| s[first.start - 1]);
+        let prev2 = (first.start > floor + 1).then(|| s[first.start - 2]);
+        if !glued_before(first, prev, prev2) && plausible(g, &units[..k]) {
+            return Some(k);
+        }
+        k -= 1;
+    }
+    None
+}
+
+/// Does the inner unit of a line-start run belong to the real text after it?
+///
+/// Junk is random, so when the split is ambiguous the question is which reading is more likely
+/// for real text. These readings are the author's:
+/// * a whitespace-led unit glued to an ASCII word: indentation or a word (`\u{a0}\u{a0}read`),
+///   where junk would need a space `c1` (1 in 28);
+/// * a shell prompt before a command (`# mke2fs`, `$ lsb_release`): the unit's `c2` starts a
+///   lower-case word (junk ends so about once in 60 strings; commands after prompts are common
+///   in technical posts).
+fn glued_after(unit: &Unit, next: Option<u8>) -> bool {
+    let Some(next) = next else { return false };
+    match unit.c1 {
+        // One whitespace character: a scraper collapsed it, and real text after junk starts
+        // with a space far more often than junk has a space c1.
+        C1::Space if unit.end - unit.start == 2 => next.is_ascii_graphic() && !is_junk_c1(next),
+        C1::Space => is_ascii_word(next),
+        C1::Char(b'#' | b'$') => unit.c2.is_ascii_lowercase() && next.is_ascii_lowercase(),
+        _ => false,
+    }
+}
+
+/// Does the inner unit of a line-end run belong to the real text before it?
+///
+/// * a single whitespace and a letter after an ASCII word (`press Y`): junk with a space `c1`
+///   shows two whitespace characters (`&nbsp;&nbsp;`) unless a scraper collapsed them;
+/// * a digit that continues a decimal number (`255.255.255.0 {`).
+///
+/// A closing mark after a word (`urgency=low.`) is left to the junk: junk starts with one of
+/// `.,;:!)"'` after a word about as often as a sentence ends right before junk, and reading it
+/// as junk loses one character where the other reading loses two.
+fn glued_before(unit: &Unit, prev: Option<u8>, prev2: Option<u8>) -> bool {
+    let Some(prev) = prev else { return false };
+    match unit.c1 {
+        C1::Space => unit.end - unit.start == 2 && is_ascii_word(prev),
+        C1::Char(b'0'..=b'9') => prev == b'.' && prev2.is_some_and(|b| b.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// Pair junk (`c1 c2`, no separator) is easily matched by text with spaces between single
+/// letters (`C-h k C-f`). A space `c1` is 1 in 28 (2.x/3.x) or 1 in 60 (4.x/5.x), so more than one
+/// whitespace-led pair, plus one per ten pairs, is taken for text (random junk has that many
+/// about once in a hundred runs).
+fn plausible(g: Grammar, units: &[Unit]) -> bool {
+    if !looks_random(units) {
+        return false;
+    }
+    if g == Grammar::Triple {
+        return true;
+    }
+    let ws = units.iter().filter(|u| u.c1 == C1::Space).count();
+    ws <= 1 + units.len() / 10
+}
+
+/// Junk in the middle of a line: a stretch of ASCII bounded by non-ASCII text on both sides that
+/// parses entirely as 5..30 random units.
+fn scan_mid(s: &[u8], lo: usize, hi: usize, scratch: &mut Scratch, out: &mut Vec<Junk>) {
+    let mut i = lo;
+    while i < hi {
+        // Find the next island of ASCII (plus U+00A0) preceded by non-ASCII text.
+        let Some(off) = s[i..hi].iter().position(|&b| b < 0x80) else {
+            return;
+        };
+        let mut a = i + off;
+        // Step back over U+00A0 that belongs to the island.
+        while a >= lo + 2 && s[a - 1] == 0xA0 && s[a - 2] == 0xC2 {
+            a -= 2;
+        }
+        let mut b = i + off;
+        loop {
+            while b < hi && s[b] < 0x80 {
+                b += 1;
+            }
+            if b + 1 < hi && s[b] == 0xC2 && s[b + 1] == 0xA0 {
+                b += 2;
+                continue;
+            }
+            break;
+        }
+        i = b.max(i + off + 1);
+        if b - a < 9
+            || a == lo
+            || b == hi
+            || !non_ascii_text_before(s, a)
+            || !non_ascii_text_at(s, b)
+        {
+            continue;
+        }
+        // Allow ASCII spaces between the junk and the text around it.
+        let mut ja = a;
+        while ja < b && s[ja] == b' ' {
+            ja += 1;
+        }
+        let jb = b - trailing_pad_len(s, b, ja);
+        for g in [Grammar::Triple, Grammar::Pair] {
+            // Mid-line nothing trims whitespace, so no unit is bare.
+            grammar::run_fwd(s, ja, g, false, &mut scratch.fwd);
+            let units = &scratch.fwd;
+            let n = units.len();
+            if (MIN_UNITS..=MAX_UNITS_LINE).contains(&n)
+                && units[n - 1].end == jb
+                && plausible(g, units)
+            {
+                out.push(Junk {
+                    start: ja,
+                    end: jb,
+                    grammar: g,
+                    side: Side::Mid,
+                });
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn junk(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        scan_line(
+            line.as_bytes(),
+            0,
+            line.len(),
+            true,
+            true,
+            &mut Scratch::default(),
+            &mut out,
+        );
+        out.iter()
+            .map(|j| line[j.start..j.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn seed_lines() {
+        assert_eq!(
+            junk("0 K( N$ i1 h& P# I' b- O"),
+            ["0 K( N$ i1 h& P# I' b- O"]
+        );
+        assert_eq!(
+            junk("1 N z! Q9 C. S6 U+ F3 v深燃(shenrancaijing)原创"),
+            ["1 N z! Q9 C. S6 U+ F3 v"]
+        );
+        assert_eq!(
+            junk("' h) I8 ?0 i' I' C5 [作者 | 金玙璠 贺树龙8 G, {* O5 w4 X) s6 w"),
+            ["' h) I8 ?0 i' I' C5 [", "8 G, {* O5 w4 X) s6 w"]
+        );
+        assert_eq!(junk("}( u( E% x$ V"), ["}( u( E% x$ V"]);
+        assert_eq!(
+            junk("这些信息都加深了外界的疑问:小米会加入“百模大战”吗?3 K8 ~1 S7 Q M* F% z% B: c"),
+            ["3 K8 ~1 S7 Q M* F% z% B: c"]
+        );
+    }
+
+    #[test]
+    fn real_text_untouched() {
+        for line in [
+            "a = b + c; x[1] = 2;",
+            "  -a, --all                  do not ignore entries starting with .",
+            "A, B, C, D, E, F",
+            "V:2, I:32",
+            "^_^ :-) ;-)",
+            "# mke2fs -j /dev/sda6",
+            "netmask 255.255.255.0 {",
+            "https://example.com/a?b=c&d=e",
+            "1 2 3 4 5 6 7 8 9 10",
+        ] {
+            assert!(junk(line).is_empty(), "{line}: {:?}", junk(line));
+        }
+    }
+
+    #[test]
+    fn mid_line_only_between_non_ascii() {
+        assert_eq!(
+            junk("中文内容8 G, {* O5 w4 X) s6 w后面的中文"),
+            ["8 G, {* O5 w4 X) s6 w"]
+        );
+        assert!(junk("code x8 G, {* O5 w4 X) s6 w more code").is_empty());
+    }
+}

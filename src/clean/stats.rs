@@ -1,0 +1,98 @@
+//! Counts of what the cleaner removed, for `--stats` and `--check`.
+
+use std::fmt;
+
+/// A kind of removed text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// Discuz! X / 6 / 7 junk: triples `c1 ' ' c2`.
+    Triple,
+    /// Discuz! 2.x–5.x junk: pairs `c1 c2`.
+    Pair,
+    /// An SEO string glued to junk (Discuz 2.x–7.x), recurring in the document.
+    Seo,
+    /// A whole line of Discuz UI text (attachment notices, edit notices, ...).
+    Boilerplate,
+}
+
+impl Form {
+    pub const ALL: [Form; 4] = [Form::Triple, Form::Pair, Form::Seo, Form::Boilerplate];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Triple => "triple junk (Discuz! X, 6, 7)",
+            Form::Pair => "pair junk (Discuz! 2.x-5.x)",
+            Form::Seo => "SEO strings",
+            Form::Boilerplate => "boilerplate lines",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What one run of the cleaner saw and removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines whose bytes changed (or were removed).
+    pub lines_changed: u64,
+    /// Bytes read.
+    pub bytes_in: u64,
+    strings: [u64; 4],
+    bytes: [u64; 4],
+}
+
+impl Stats {
+    pub fn add(&mut self, form: Form, bytes: usize) {
+        self.strings[form.index()] += 1;
+        self.bytes[form.index()] += bytes as u64;
+    }
+
+    pub fn strings(&self, form: Form) -> u64 {
+        self.strings[form.index()]
+    }
+
+    pub fn bytes(&self, form: Form) -> u64 {
+        self.bytes[form.index()]
+    }
+
+    /// Anything removed at all?
+    pub fn found_any(&self) -> bool {
+        self.strings.iter().any(|&n| n > 0)
+    }
+
+    pub fn merge(&mut self, other: &Stats) {
+        self.lines += other.lines;
+        self.lines_changed += other.lines_changed;
+        self.bytes_in += other.bytes_in;
+        for i in 0..4 {
+            self.strings[i] += other.strings[i];
+            self.bytes[i] += other.bytes[i];
+        }
+    }
+}
+
+impl fmt::Display for Stats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "lines read:    {:>12}", self.lines)?;
+        writeln!(f, "lines changed: {:>12}", self.lines_changed)?;
+        writeln!(f, "bytes read:    {:>12}", self.bytes_in)?;
+        writeln!(f, "{:<32} {:>10} {:>12}", "removed", "strings", "bytes")?;
+        let mut total = (0, 0);
+        for form in Form::ALL {
+            writeln!(
+                f,
+                "  {:<30} {:>10} {:>12}",
+                form.name(),
+                self.strings(form),
+                self.bytes(form)
+            )?;
+            total.0 += self.strings(form);
+            total.1 += self.bytes(form);
+        }
+        write!(f, "  {:<30} {:>10} {:>12}", "total", total.0, total.1)
+    }
+}

@@ -1,0 +1,318 @@
+//! `unjam clean`: files or stdin in, stdout (or `-o`, or the files themselves) out.
+
+use super::{is_broken_pipe, Status, Ui, Watched};
+use crate::cli::CleanArgs;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use unjam::atomic::write_atomically;
+use unjam::clean::block::{MARK_CLOSE, MARK_OPEN};
+use unjam::clean::jsonl::{FieldPath, JsonlCleaner, JsonlError, JsonlStats};
+use unjam::clean::stream::{self, clean_stream};
+use unjam::clean::{Options, Stats};
+
+/// One input: a file, or stdin.
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".into(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+
+    fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Input::Stdin => Box::new(io::stdin()),
+            Input::File(p) => {
+                let f = File::open(p)?;
+                if f.metadata()?.is_dir() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "is a directory",
+                    ));
+                }
+                Box::new(f)
+            }
+        })
+    }
+}
+
+/// What the command was asked to do, settled once from the arguments.
+struct Plan {
+    inputs: Vec<Input>,
+    opts: Options,
+    threads: usize,
+    jsonl: Option<(Vec<FieldPath>, bool)>,
+    stats: bool,
+    check: bool,
+}
+
+/// Counts of one input, whichever the mode.
+enum Counts {
+    Text(Stats),
+    Jsonl(JsonlStats),
+}
+
+impl Counts {
+    fn clean(&self) -> &Stats {
+        match self {
+            Counts::Text(s) => s,
+            Counts::Jsonl(j) => &j.clean,
+        }
+    }
+}
+
+/// Why one input failed.
+enum Failure {
+    Read(io::Error),
+    Write(io::Error),
+    Jsonl(JsonlError),
+}
+
+pub fn run(args: CleanArgs, ui: &Ui) -> Status {
+    let inputs: Vec<Input> = if args.files.is_empty() {
+        vec![Input::Stdin]
+    } else {
+        args.files
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Input::Stdin
+                } else {
+                    Input::File(p.clone())
+                }
+            })
+            .collect()
+    };
+    if args.in_place && inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+        return ui.usage("--in-place needs FILE arguments (it cannot rewrite stdin)");
+    }
+    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
+        return ui.usage("stdin (`-`) can be named only once");
+    }
+    if args.jsonl && args.mark {
+        return ui.usage("--mark works on text, not with --jsonl (it would change JSON strings)");
+    }
+    let threads = match args.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n.min(256),
+    };
+    let plan = Plan {
+        inputs,
+        opts: Options {
+            boilerplate: !args.keep_boilerplate,
+            seo: !args.keep_seo,
+            mark: args
+                .mark
+                .then(|| (MARK_OPEN.to_owned(), MARK_CLOSE.to_owned())),
+        },
+        threads,
+        jsonl: args.jsonl.then(|| {
+            let fields = if args.fields.is_empty() {
+                vec!["text".parse().expect("valid path")]
+            } else {
+                args.fields
+            };
+            (fields, args.skip_invalid)
+        }),
+        stats: args.stats,
+        check: args.check,
+    };
+
+    if args.in_place {
+        return run_in_place(&plan, ui);
+    }
+    match &args.output {
+        Some(path) => {
+            let mut status = Status::Success;
+            let r = write_atomically(path, |w| -> io::Result<()> {
+                status = run_to(&plan, w, ui);
+                Ok(())
+            });
+            if let Err(e) = r {
+                ui.error(format!("{}: cannot write: {e}", path.display()));
+                return Status::Failure;
+            }
+            status
+        }
+        None if plan.check => run_to(&plan, &mut io::sink(), ui),
+        None => run_to(&plan, &mut io::stdout().lock(), ui),
+    }
+}
+
+/// Clean every input into `out`, in order.
+fn run_to(plan: &Plan, out: &mut dyn Write, ui: &Ui) -> Status {
+    let mut out = Watched::new(out);
+    let mut failed = false;
+    let mut found = false;
+    let mut total = Stats::default();
+    let mut jsonl_total = JsonlStats::default();
+    for input in &plan.inputs {
+        let name = input.name();
+        let counts = match clean_one(plan, input, &mut out) {
+            Ok(c) => c,
+            Err(Failure::Write(e)) if is_broken_pipe(&e) => return Status::Success,
+            Err(f) => {
+                report(ui, &name, &f);
+                if matches!(f, Failure::Write(_)) {
+                    return Status::Failure;
+                }
+                failed = true;
+                continue;
+            }
+        };
+        if plan.check && counts.clean().found_any() {
+            found = true;
+            ui.info(format!("{name}: {}", summary(counts.clean())));
+        }
+        total.merge(counts.clean());
+        if let Counts::Jsonl(j) = &counts {
+            jsonl_total.records += j.records;
+            jsonl_total.records_changed += j.records_changed;
+            jsonl_total.invalid_skipped += j.invalid_skipped;
+            jsonl_total.fields_cleaned += j.fields_cleaned;
+        }
+    }
+    if let Err(e) = out.flush() {
+        if is_broken_pipe(&e) {
+            return Status::Success;
+        }
+        ui.error(format!("cannot write output: {e}"));
+        return Status::Failure;
+    }
+    if plan.stats {
+        if plan.jsonl.is_some() {
+            ui.info(format!(
+                "records:       {:>12}\nrecords changed:{:>11}\ninvalid skipped:{:>11}\nfields cleaned:{:>12}",
+                jsonl_total.records, jsonl_total.records_changed, jsonl_total.invalid_skipped, jsonl_total.fields_cleaned
+            ));
+        }
+        ui.info(&total);
+    }
+    if failed || found {
+        Status::Failure
+    } else {
+        Status::Success
+    }
+}
+
+fn clean_one(
+    plan: &Plan,
+    input: &Input,
+    out: &mut Watched<&mut dyn Write>,
+) -> Result<Counts, Failure> {
+    let reader = input.open().map_err(Failure::Read)?;
+    match &plan.jsonl {
+        None => clean_stream(reader, out, &plan.opts, plan.threads)
+            .map(Counts::Text)
+            .map_err(|e| {
+                if out.failed {
+                    Failure::Write(e)
+                } else {
+                    Failure::Read(e)
+                }
+            }),
+        Some((fields, skip)) => {
+            let make = || JsonlCleaner::new(plan.opts.clone(), fields.clone(), *skip);
+            stream::run(reader, out, plan.threads, make)
+                .map(Counts::Jsonl)
+                .map_err(|e| match e {
+                    JsonlError::Io(e) if out.failed => Failure::Write(e),
+                    JsonlError::Io(e) => Failure::Read(e),
+                    e => Failure::Jsonl(e),
+                })
+        }
+    }
+}
+
+fn report(ui: &Ui, name: &str, f: &Failure) {
+    match f {
+        Failure::Read(e) => ui.error(format!("{name}: cannot read: {}", io_message(e))),
+        Failure::Write(e) => ui.error(format!("cannot write output: {}", io_message(e))),
+        Failure::Jsonl(e) => ui.error(format!("{name}: {e}")),
+    }
+}
+
+/// `std::io::Error` renders as "No such file or directory (os error 2)"; drop the errno.
+fn io_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
+fn summary(s: &Stats) -> String {
+    use unjam::clean::Form;
+    let junk = s.strings(Form::Triple) + s.strings(Form::Pair) + s.strings(Form::Seo);
+    format!(
+        "{junk} junk strings ({} bytes), {} boilerplate lines",
+        s.bytes(Form::Triple) + s.bytes(Form::Pair) + s.bytes(Form::Seo),
+        s.strings(Form::Boilerplate)
+    )
+}
+
+/// `--in-place`: each file is rewritten through a temp file; a file with nothing to remove is
+/// left untouched (same bytes, same mtime).
+fn run_in_place(plan: &Plan, ui: &Ui) -> Status {
+    let mut failed = false;
+    let mut total = Stats::default();
+    for input in &plan.inputs {
+        let Input::File(path) = input else {
+            unreachable!("checked in run")
+        };
+        match rewrite(plan, path) {
+            Ok(stats) => total.merge(&stats),
+            Err(f) => {
+                report(ui, &input.name(), &f);
+                failed = true;
+            }
+        }
+    }
+    if plan.stats {
+        ui.info(&total);
+    }
+    if failed {
+        Status::Failure
+    } else {
+        Status::Success
+    }
+}
+
+fn rewrite(plan: &Plan, path: &Path) -> Result<Stats, Failure> {
+    // A first pass decides whether the file changes at all, without writing; the second writes.
+    // Cleaning is deterministic, so both passes agree; reading twice is cheaper than a rename of
+    // every untouched file in a large tree.
+    let mut null = io::sink();
+    let mut sink = Watched::new(&mut null as &mut dyn Write);
+    let counts = clean_one(plan, &Input::File(path.to_owned()), &mut sink)?;
+    let changed = match &counts {
+        Counts::Text(s) => s.found_any(),
+        Counts::Jsonl(j) => j.records_changed > 0,
+    };
+    if !changed {
+        return Ok(counts.clean().clone());
+    }
+    let r = write_atomically(path, |w| -> Result<Counts, FailureIo> {
+        let mut w = Watched::new(w);
+        clean_one(plan, &Input::File(path.to_owned()), &mut w).map_err(FailureIo)
+    });
+    match r {
+        Ok(c) => Ok(c.clean().clone()),
+        Err(FailureIo(f)) => Err(f),
+    }
+}
+
+/// Adapter so `write_atomically` can carry a [`Failure`] or its own I/O error.
+struct FailureIo(Failure);
+
+impl From<io::Error> for FailureIo {
+    fn from(e: io::Error) -> Self {
+        FailureIo(Failure::Write(e))
+    }
+}

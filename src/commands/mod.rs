@@ -1,0 +1,108 @@
+//! Wiring of each subcommand to files, stdin and stdout. Errors are rendered here, once.
+
+pub mod clean;
+
+use std::io::{self, IsTerminal, Write};
+
+/// Exit status of a command, as documented in README.md and `--help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Everything went through (with `--check`: nothing found).
+    Success,
+    /// Some input failed (reported, the rest written), or `--check` found junk.
+    Failure,
+    /// The arguments do not make sense together.
+    Usage,
+}
+
+impl Status {
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Success => 0,
+            Status::Failure => 1,
+            Status::Usage => 2,
+        }
+    }
+}
+
+/// How messages reach the user on stderr.
+pub struct Ui {
+    pub quiet: bool,
+}
+
+impl Ui {
+    pub fn error(&self, msg: impl std::fmt::Display) {
+        eprintln!("unjam: error: {}", sanitize(&msg.to_string()));
+    }
+
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("unjam: warning: {}", sanitize(&msg.to_string()));
+        }
+    }
+
+    /// Informational output (statistics, summaries): stderr, suppressed by `-q`.
+    pub fn info(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr(), "{}", sanitize(&msg.to_string()));
+        }
+    }
+
+    pub fn usage(&self, msg: impl std::fmt::Display) -> Status {
+        eprintln!("unjam: usage error: {}", sanitize(&msg.to_string()));
+        eprintln!("Try 'unjam --help' for more information.");
+        Status::Usage
+    }
+}
+
+/// Escape control characters in messages when stderr is a terminal: file names and page text
+/// end up in messages, and must not be able to drive the terminal.
+fn sanitize(s: &str) -> String {
+    if !io::stderr().is_terminal() {
+        return s.to_owned();
+    }
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// Does this error (or its cause) mean the reader of our output went away?
+pub fn is_broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// A writer that remembers whether a write failed, to tell write errors from read errors when a
+/// function returns a plain `io::Error` for both.
+pub struct Watched<W> {
+    pub inner: W,
+    pub failed: bool,
+}
+
+impl<W: Write> Watched<W> {
+    pub fn new(inner: W) -> Self {
+        Watched {
+            inner,
+            failed: false,
+        }
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).inspect_err(|_| self.failed = true)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.inner
+            .write_all(buf)
+            .inspect_err(|_| self.failed = true)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().inspect_err(|_| self.failed = true)
+    }
+}

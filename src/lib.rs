@@ -1,0 +1,19 @@
+//! unjam: scrape Discuz!-style forums into clean text.
+//!
+//! The crate follows the pipeline; each stage is usable on its own:
+//!
+//! ```text
+//!   (fetch) ──> page bytes ──> (extract) ──> posts ──> (output)
+//!                                                 ╲
+//!   already-scraped text ───────────────────────> clean ──> text
+//! ```
+//!
+//! * [`clean`]: strip the anti-scrape "jammer" junk from text that was already scraped, as a
+//!   stream (stdin to stdout, files, JSON Lines fields).
+//! * [`atomic`]: write files by temp file + rename, so readers never see half a file.
+//!
+//! The fetch, extract and crawl stages come in later issues; the `unjam` binary is a thin
+//! front end over these modules.
+
+pub mod atomic;
+pub mod clean;

@@ -1,0 +1,23 @@
+//! The `unjam` binary: parse arguments, run one command, render errors once, exit.
+
+mod cli;
+mod commands;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let ui = commands::Ui { quiet: cli.quiet };
+    let status = match cli.command {
+        cli::Command::Clean(args) => commands::clean::run(args, &ui),
+    };
+    ExitCode::from(status.code())
+}
