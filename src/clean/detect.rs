@@ -64,11 +64,6 @@ fn non_ascii_text_before(s: &[u8], end: usize) -> bool {
 }
 
 #[inline]
-fn is_junk_c1(b: u8) -> bool {
-    grammar::is_c1(b)
-}
-
-#[inline]
 fn is_ascii_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -187,7 +182,8 @@ fn choose_start(s: &[u8], g: Grammar, units: &[Unit], line_end: usize) -> Option
     while k >= MIN_UNITS {
         let last = &units[k - 1];
         let next = s.get(last.end).copied().filter(|_| last.end < line_end);
-        if !glued_after(last, next) && plausible(g, &units[..k]) {
+        // With only five units left, the unit is junk whatever its looks: junk has five.
+        if (k == MIN_UNITS || !glued_after(last, next)) && plausible(g, &units[..k]) {
             return Some(k);
         }
         k -= 1;
@@ -203,7 +199,7 @@ fn choose_end(s: &[u8], g: Grammar, units: &[Unit], floor: usize) -> Option<usiz
         let first = &units[k - 1];
         let prev = (first.start > floor).then(|| s[first.start - 1]);
         let prev2 = (first.start > floor + 1).then(|| s[first.start - 2]);
-        if !glued_before(first, prev, prev2) && plausible(g, &units[..k]) {
+        if (k == MIN_UNITS || !glued_before(first, prev, prev2)) && plausible(g, &units[..k]) {
             return Some(k);
         }
         k -= 1;
@@ -225,7 +221,7 @@ fn glued_after(unit: &Unit, next: Option<u8>) -> bool {
     match unit.c1 {
         // One whitespace character: a scraper collapsed it, and real text after junk starts
         // with a space far more often than junk has a space c1.
-        C1::Space if unit.end - unit.start == 2 => next.is_ascii_graphic() && !is_junk_c1(next),
+        C1::Space if unit.end - unit.start == 2 => next.is_ascii_graphic(),
         C1::Space => is_ascii_word(next),
         C1::Char(b'#' | b'$') => unit.c2.is_ascii_lowercase() && next.is_ascii_lowercase(),
         _ => false,

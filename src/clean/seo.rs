@@ -10,7 +10,11 @@
 //! The text next to each junk string is a *segment*: it runs from the junk to the next junk or the
 //! line edge. An SEO string is a prefix of a segment that follows junk, or a suffix of a segment
 //! that precedes junk. Candidates are whole segments and the longest common prefixes (suffixes)
-//! of segments; a candidate is confirmed when at least two junk strings have it on their SEO side.
+//! of segments; a candidate is confirmed when at least two junk strings have it on their SEO side,
+//! it occurs nowhere else, and the document shows SEO strings at all (one candidate seen on both
+//! sides of junk, and glued to text once).
+
+use super::grammar::{self, Grammar};
 
 /// The text next to junk on one line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,11 +177,22 @@ impl SeoFinder {
             if t.is_empty() {
                 continue;
             }
+            // Keyed by the bytes next to the junk, and again past one unit of slack.
             if g.after_junk {
                 self.prefix.push((key_first(t), i as u32));
+                if let Some(u) =
+                    grammar::unit_fwd(s, g.start, Grammar::Triple, false).filter(|u| u.end < g.end)
+                {
+                    self.prefix.push((key_first(&s[u.end..g.end]), i as u32));
+                }
             }
             if g.before_junk {
                 self.suffix.push((key_last(t), i as u32));
+                if let Some(u) = grammar::unit_bwd(s, g.end, g.start, Grammar::Triple, None)
+                    .filter(|u| u.start > g.start)
+                {
+                    self.suffix.push((key_last(&s[g.start..u.start]), i as u32));
+                }
             }
             if t.len() <= MAX_SEO_BYTES {
                 self.raw.push((g.start, g.end, Origin::Whole));
@@ -220,88 +235,152 @@ impl SeoFinder {
         }
         self.cands.sort_unstable();
         self.cands.dedup();
-        // Longest first: a long SEO string (`论坛名 - 标题`) claims its junk before a shorter one
-        // that it contains (`论坛名`) is tried.
-        self.cands.sort_by_key(|c| std::cmp::Reverse(c.len()));
 
-        // Segment sides already claimed: [prefix end, suffix start] per segment.
-        let mut claimed: Vec<(usize, usize)> = segs.iter().map(|g| (g.start, g.end)).collect();
-        let mut hits: Vec<(usize, bool)> = Vec::new();
-        for c in &self.cands {
-            hits.clear();
+        // Every place each candidate sits on the SEO side of junk.
+        let mut found: Vec<Found> = Vec::new();
+        for (ci, c) in self.cands.iter().enumerate() {
+            let mut hits = Vec::new();
             for &(_, i) in range_of(&self.prefix, key_first(c)) {
-                let g = &segs[i as usize];
-                if claimed[i as usize].0 == g.start && text(i).starts_with(c) {
-                    hits.push((i as usize, true));
+                if let Some(at) = prefix_at(s, &segs[i as usize], c) {
+                    hits.push(Hit {
+                        seg: i as usize,
+                        prefix: true,
+                        at,
+                        len: c.len(),
+                    });
                 }
             }
             for &(_, i) in range_of(&self.suffix, key_last(c)) {
-                let g = &segs[i as usize];
-                let (pre_end, suf_start) = claimed[i as usize];
-                // Not on a segment side already taken, nor overlapping its prefix.
-                let pre_now = hits.iter().any(|&(j, pre)| pre && j == i as usize);
-                let pre_end = if pre_now { g.start + c.len() } else { pre_end };
-                if suf_start == g.end
-                    && g.end - g.start >= c.len()
-                    && g.end - c.len() >= pre_end
-                    && text(i).ends_with(c)
-                {
-                    hits.push((i as usize, false));
+                if let Some(at) = suffix_at(s, &segs[i as usize], c) {
+                    hits.push(Hit {
+                        seg: i as usize,
+                        prefix: false,
+                        at,
+                        len: c.len(),
+                    });
                 }
             }
-            if hits.len() < 2 {
-                continue;
+            hits.sort_unstable_by_key(|h| (h.seg, h.prefix));
+            hits.dedup_by_key(|h| (h.seg, h.prefix));
+            // Recurrence means two different junk strings: a segment with junk on both sides
+            // counts once.
+            let distinct = hits.windows(2).filter(|w| w[0].seg != w[1].seg).count()
+                + usize::from(!hits.is_empty());
+            if distinct >= 2 {
+                found.push(Found {
+                    cand: ci,
+                    hits,
+                    keep: true,
+                });
             }
-            // The string must occur nowhere else in the document: text that also stands
-            // elsewhere (a recurring line start such as `Problem:` in a changelog) is the
-            // author's, whatever sits next to it.
-            let at: Vec<usize> = hits
-                .iter()
-                .map(|&(i, pre)| {
-                    if pre {
-                        segs[i].start
-                    } else {
-                        segs[i].end - c.len()
-                    }
-                })
-                .collect();
-            let elsewhere = memchr::memmem::find_iter(s, c).any(|pos| {
-                !at.contains(&pos) && !inside_claimed(&claimed, segs, pos, pos + c.len())
+        }
+        // A candidate whose places are a strict subset of another's is an artefact of a common
+        // prefix or suffix that ran into real text (`o',国内 Linux ...` beside `国内 Linux ...`).
+        for b in 0..found.len() {
+            for a in 0..found.len() {
+                if a != b
+                    && found[a].hits.len() > found[b].hits.len()
+                    && is_subset(&found[b].hits, &found[a].hits)
+                {
+                    found[b].keep = false;
+                    break;
+                }
+            }
+        }
+        found.retain(|f| f.keep);
+        // The string must occur nowhere else in the document: text that also stands elsewhere
+        // (a recurring line start such as `Problem:` in a changelog) is the author's, whatever
+        // sits next to it. Occurrences inside another candidate's places do not count.
+        let all_hits: Vec<(usize, usize)> = found
+            .iter()
+            .flat_map(|f| f.hits.iter().map(|h| (h.at, h.at + h.len)))
+            .collect();
+        for f in &mut found {
+            let c = &self.cands[f.cand];
+            f.keep = !memchr::memmem::find_iter(s, c).any(|pos| {
+                !f.hits.iter().any(|h| h.at == pos)
+                    && !all_hits
+                        .iter()
+                        .any(|&(a, b)| a <= pos && pos + c.len() <= b)
             });
-            if elsewhere {
-                continue;
-            }
-            // Discuz glues SEO before junk (font form) or after it (span form) at random, and
-            // mostly to real text. A recurring real line start (`Solution:`) only ever follows
-            // junk, a recurring line end only precedes it, and a repeated whole line is never
-            // glued to anything: require both sides and one glued occurrence.
-            let as_prefix = hits.iter().any(|&(_, pre)| pre);
-            let as_suffix = hits.iter().any(|&(_, pre)| !pre);
-            let glued = hits
-                .iter()
-                .any(|&(i, _)| segs[i].end - segs[i].start > c.len());
-            if !(as_prefix && as_suffix && glued) {
-                continue;
-            }
-            for &(i, pre) in &hits {
-                let g = &segs[i];
-                if pre {
-                    claimed[i].0 = g.start + c.len();
-                    out.push((g.start, g.start + c.len()));
-                } else {
-                    claimed[i].1 = g.end - c.len();
-                    out.push((g.end - c.len(), g.end));
+        }
+        found.retain(|f| f.keep);
+        // Discuz glues SEO before junk (font form) or after it (span form) at random, and mostly
+        // to real text. A recurring real line start (`Solution:`) only ever follows junk, a
+        // recurring line end only precedes it, and a repeated whole line is glued to nothing: a
+        // string seen on both sides and glued once proves that the document carries SEO
+        // strings; then the others that recur are taken too.
+        let strong = found.iter().any(|f| {
+            f.hits.iter().any(|h| h.prefix)
+                && f.hits.iter().any(|h| !h.prefix)
+                && f.hits
+                    .iter()
+                    .any(|h| segs[h.seg].end - segs[h.seg].start > h.len)
+        });
+        if !strong {
+            return;
+        }
+        // Each junk side takes the longest string found there (`论坛名 - 标题` over `论坛名`).
+        found.sort_by_key(|f| std::cmp::Reverse(self.cands[f.cand].len()));
+        let mut claimed: Vec<(usize, usize)> = segs.iter().map(|g| (g.start, g.end)).collect();
+        for f in &found {
+            for h in &f.hits {
+                let g = &segs[h.seg];
+                let (pre_end, suf_start) = claimed[h.seg];
+                if h.prefix && pre_end == g.start && h.at + h.len <= suf_start {
+                    claimed[h.seg].0 = h.at + h.len;
+                    out.push((g.start, h.at + h.len));
+                } else if !h.prefix && suf_start == g.end && h.at >= pre_end {
+                    claimed[h.seg].1 = h.at;
+                    out.push((h.at, g.end));
                 }
             }
         }
     }
 }
 
-/// Is `[a, b)` inside text already taken as SEO?
-fn inside_claimed(claimed: &[(usize, usize)], segs: &[Segment], a: usize, b: usize) -> bool {
-    segs.iter().zip(claimed).any(|(g, &(pre_end, suf_start))| {
-        (a >= g.start && b <= pre_end) || (a >= suf_start && b <= g.end && suf_start < g.end)
-    })
+struct Found {
+    cand: usize,
+    hits: Vec<Hit>,
+    keep: bool,
+}
+
+fn is_subset(small: &[Hit], big: &[Hit]) -> bool {
+    small
+        .iter()
+        .all(|h| big.iter().any(|b| b.seg == h.seg && b.prefix == h.prefix))
+}
+
+/// One place where a candidate sits on the SEO side of junk.
+#[derive(Clone, Copy)]
+struct Hit {
+    seg: usize,
+    prefix: bool,
+    /// Where the candidate starts.
+    at: usize,
+    len: usize,
+}
+
+/// Where `c` starts when it begins segment `g`, directly or after one unit that the detector
+/// left to the text (an SEO string is glued to its junk, so anything unit-shaped between them
+/// is junk too).
+fn prefix_at(s: &[u8], g: &Segment, c: &[u8]) -> Option<usize> {
+    let t = &s[g.start..g.end];
+    if t.starts_with(c) {
+        return Some(g.start);
+    }
+    let u = grammar::unit_fwd(s, g.start, Grammar::Triple, false)?;
+    (u.end < g.end && s[u.end..g.end].starts_with(c)).then_some(u.end)
+}
+
+/// Where `c` starts when it ends segment `g`, directly or before one unit.
+fn suffix_at(s: &[u8], g: &Segment, c: &[u8]) -> Option<usize> {
+    let t = &s[g.start..g.end];
+    if t.ends_with(c) {
+        return Some(g.end - c.len());
+    }
+    let u = grammar::unit_bwd(s, g.end, g.start, Grammar::Triple, None)?;
+    (u.start >= g.start + c.len() && s[g.start..u.start].ends_with(c)).then_some(u.start - c.len())
 }
 
 /// The entries of a sorted `(key, index)` list with this key.
