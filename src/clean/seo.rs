@@ -14,7 +14,7 @@
 //! it occurs nowhere else, and the document shows SEO strings at all (one candidate seen on both
 //! sides of junk, and glued to text once).
 
-use super::grammar::{self, Grammar};
+use super::grammar::{self, Grammar, Unit, C1};
 
 /// The text next to junk on one line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,8 +34,10 @@ pub const MIN_SEO_CHARS: usize = 3;
 
 #[derive(Default)]
 pub struct SeoFinder {
-    prefix: Vec<(u32, u32)>,
-    suffix: Vec<(u32, u32)>,
+    prefix: Vec<Entry>,
+    suffix: Vec<Entry>,
+    /// Bloom filter of prefix keys, for the cross-side search.
+    bloom: Vec<u64>,
     raw: Vec<(usize, usize, Origin)>,
     cands: Vec<Vec<u8>>,
 }
@@ -123,8 +125,9 @@ fn opens(c: char) -> bool {
 
 /// Trim a raw candidate on its real-text side, to whole characters and without punctuation that
 /// belongs to the neighbouring sentence. Returns `None` when too little is left.
-fn normalise(c: &[u8], origin: Origin) -> Option<&[u8]> {
-    let mut c = c;
+fn normalise(src: &[u8], a: usize, b: usize, origin: Origin) -> Option<&[u8]> {
+    let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
+    let mut c = &src[a..b];
     match origin {
         Origin::Prefix => {
             // The common prefix may stop inside a character: keep whole characters only.
@@ -133,13 +136,23 @@ fn normalise(c: &[u8], origin: Origin) -> Option<&[u8]> {
                 Err(e) => std::str::from_utf8(&c[..e.valid_up_to()]).ok()?,
             };
             c = &c[..s.trim_end_matches(opens).len()];
+            // Nor inside an ASCII word of the text after it.
+            if c.last().is_some_and(|&x| word(x)) && src.get(a + c.len()).is_some_and(|&x| word(x))
+            {
+                let keep = c.len() - c.iter().rev().take_while(|&&x| word(x)).count();
+                c = &c[..keep];
+            }
         }
         Origin::Suffix => {
-            let mut a = 0;
-            while a < c.len() && is_cont(c[a]) {
-                a += 1;
+            let mut skip = 0;
+            while skip < c.len() && is_cont(c[skip]) {
+                skip += 1;
             }
-            c = &c[a..];
+            // Nor inside an ASCII word of the text before it (`l|sb_release -a`).
+            if skip == 0 && a > 0 && word(src[a - 1]) {
+                skip = c.iter().take_while(|&&x| word(x)).count();
+            }
+            c = &c[skip..];
             let s = std::str::from_utf8(c).ok()?;
             let t = s.trim_start_matches(closes);
             c = &c[c.len() - t.len()..];
@@ -163,73 +176,88 @@ impl SeoFinder {
     pub fn find(&mut self, s: &[u8], segs: &[Segment], out: &mut Vec<(usize, usize)>) {
         self.prefix.clear();
         self.suffix.clear();
+        self.bloom.clear();
         self.raw.clear();
         self.cands.clear();
         if segs.len() < 2 {
             return;
         }
-        let text = |i: u32| -> &[u8] {
-            let g = &segs[i as usize];
-            &s[g.start..g.end]
-        };
+        // Text keyed at an entry: after `at` for prefix entries, before it for suffix entries.
+        let after = |e: &Entry| &s[e.at as usize..segs[e.seg as usize].end];
+        let before = |e: &Entry| &s[segs[e.seg as usize].start..e.at as usize];
         for (i, g) in segs.iter().enumerate() {
             let t = &s[g.start..g.end];
             if t.is_empty() {
                 continue;
             }
-            // Keyed by the bytes next to the junk, and again past one unit of slack.
+            let seg = i as u32;
+            // Keyed by the bytes next to the junk, and again past one unit of slack (a unit the
+            // detector left to the text).
             if g.after_junk {
-                self.prefix.push((key_first(t), i as u32));
-                if let Some(u) =
-                    grammar::unit_fwd(s, g.start, Grammar::Triple, false).filter(|u| u.end < g.end)
-                {
-                    self.prefix.push((key_first(&s[u.end..g.end]), i as u32));
+                self.prefix.push(Entry {
+                    key: key_first(t),
+                    seg,
+                    at: g.start as u32,
+                });
+                if let Some(u) = slack_fwd(s, g) {
+                    self.prefix.push(Entry {
+                        key: key_first(&s[u.end..g.end]),
+                        seg,
+                        at: u.end as u32,
+                    });
                 }
             }
             if g.before_junk {
-                self.suffix.push((key_last(t), i as u32));
-                if let Some(u) = grammar::unit_bwd(s, g.end, g.start, Grammar::Triple, None)
-                    .filter(|u| u.start > g.start)
-                {
-                    self.suffix.push((key_last(&s[g.start..u.start]), i as u32));
+                self.suffix.push(Entry {
+                    key: key_last(t),
+                    seg,
+                    at: g.end as u32,
+                });
+                if let Some(u) = slack_bwd(s, g) {
+                    self.suffix.push(Entry {
+                        key: key_last(&s[g.start..u.start]),
+                        seg,
+                        at: u.start as u32,
+                    });
                 }
             }
             if t.len() <= MAX_SEO_BYTES {
                 self.raw.push((g.start, g.end, Origin::Whole));
             }
         }
-        self.prefix.sort_unstable();
-        self.suffix.sort_unstable();
+        self.prefix.sort_unstable_by_key(|e| e.key);
+        self.suffix.sort_unstable_by_key(|e| e.key);
 
         // Common prefixes of segments after junk that share their first four bytes.
-        for group in self.prefix.chunk_by(|a, b| a.0 == b.0) {
+        for group in self.prefix.chunk_by(|a, b| a.key == b.key) {
             if group.len() < 2 {
                 continue;
             }
-            let mut members: Vec<u32> = group.iter().map(|m| m.1).collect();
-            members.sort_unstable_by(|&a, &b| text(a).cmp(text(b)));
+            let mut members = group.to_vec();
+            members.sort_unstable_by(|a, b| after(a).cmp(after(b)));
             for w in members.windows(2) {
-                let n = lcp(text(w[0]), text(w[1])).min(MAX_SEO_BYTES);
-                let g = &segs[w[0] as usize];
-                self.raw.push((g.start, g.start + n, Origin::Prefix));
+                let n = lcp(after(&w[0]), after(&w[1])).min(MAX_SEO_BYTES);
+                self.raw
+                    .push((w[0].at as usize, w[0].at as usize + n, Origin::Prefix));
             }
         }
         // Common suffixes of segments before junk that share their last four bytes.
-        for group in self.suffix.chunk_by(|a, b| a.0 == b.0) {
+        for group in self.suffix.chunk_by(|a, b| a.key == b.key) {
             if group.len() < 2 {
                 continue;
             }
-            let mut members: Vec<u32> = group.iter().map(|m| m.1).collect();
-            members.sort_unstable_by(|&a, &b| text(a).iter().rev().cmp(text(b).iter().rev()));
+            let mut members = group.to_vec();
+            members.sort_unstable_by(|a, b| before(a).iter().rev().cmp(before(b).iter().rev()));
             for w in members.windows(2) {
-                let n = lcs(text(w[0]), text(w[1])).min(MAX_SEO_BYTES);
-                let g = &segs[w[0] as usize];
-                self.raw.push((g.end - n, g.end, Origin::Suffix));
+                let n = lcs(before(&w[0]), before(&w[1])).min(MAX_SEO_BYTES);
+                self.raw
+                    .push((w[0].at as usize - n, w[0].at as usize, Origin::Suffix));
             }
         }
+        self.cross_candidates(s, segs);
 
         for &(a, b, origin) in &self.raw {
-            if let Some(c) = normalise(&s[a..b], origin) {
+            if let Some(c) = normalise(s, a, b, origin) {
                 self.cands.push(c.to_vec());
             }
         }
@@ -240,7 +268,7 @@ impl SeoFinder {
         let mut found: Vec<Found> = Vec::new();
         for (ci, c) in self.cands.iter().enumerate() {
             let mut hits = Vec::new();
-            for &(_, i) in range_of(&self.prefix, key_first(c)) {
+            for &Entry { seg: i, .. } in range_of(&self.prefix, key_first(c)) {
                 if let Some(at) = prefix_at(s, &segs[i as usize], c) {
                     hits.push(Hit {
                         seg: i as usize,
@@ -250,7 +278,7 @@ impl SeoFinder {
                     });
                 }
             }
-            for &(_, i) in range_of(&self.suffix, key_last(c)) {
+            for &Entry { seg: i, .. } in range_of(&self.suffix, key_last(c)) {
                 if let Some(at) = suffix_at(s, &segs[i as usize], c) {
                     hits.push(Hit {
                         seg: i as usize,
@@ -339,6 +367,51 @@ impl SeoFinder {
     }
 }
 
+impl SeoFinder {
+    /// Candidates seen once on each side: a string that starts a segment after junk and ends a
+    /// segment before junk (`…了。」游戏,攻略,补丁` and `游戏,攻略,补丁  -- 鲁迅`).
+    ///
+    /// Every character position near the end of each before-junk segment is probed against the
+    /// first four bytes of after-junk segments, through a small Bloom filter so that text with no
+    /// SEO (nearly all text) costs one memory read per position.
+    fn cross_candidates(&mut self, s: &[u8], segs: &[Segment]) {
+        if self.prefix.is_empty() || self.suffix.is_empty() {
+            return;
+        }
+        const BITS: usize = 1 << 16;
+        self.bloom.clear();
+        self.bloom.resize(BITS / 64, 0);
+        let slot = |k: u32| (k.wrapping_mul(0x9E37_79B1) >> 16) as usize;
+        for e in &self.prefix {
+            let b = slot(e.key);
+            self.bloom[b / 64] |= 1 << (b % 64);
+        }
+        for e in &self.suffix {
+            let g = &segs[e.seg as usize];
+            let end = e.at as usize;
+            let lo = end.saturating_sub(MAX_SEO_BYTES).max(g.start);
+            for p in lo..end.saturating_sub(MIN_SEO_CHARS) {
+                if is_cont(s[p]) {
+                    continue;
+                }
+                let key = key_first(&s[p..end]);
+                let b = slot(key);
+                if self.bloom[b / 64] & (1 << (b % 64)) == 0 {
+                    continue;
+                }
+                let tail = &s[p..end];
+                for pe in range_of(&self.prefix, key) {
+                    let pg = &segs[pe.seg as usize];
+                    if pe.seg != e.seg && s[pe.at as usize..pg.end].starts_with(tail) {
+                        self.raw.push((p, end, Origin::Suffix));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct Found {
     cand: usize,
     hits: Vec<Hit>,
@@ -361,33 +434,51 @@ struct Hit {
     len: usize,
 }
 
-/// Where `c` starts when it begins segment `g`, directly or after one unit that the detector
-/// left to the text (an SEO string is glued to its junk, so anything unit-shaped between them
-/// is junk too).
-fn prefix_at(s: &[u8], g: &Segment, c: &[u8]) -> Option<usize> {
-    let t = &s[g.start..g.end];
-    if t.starts_with(c) {
-        return Some(g.start);
-    }
-    let u = grammar::unit_fwd(s, g.start, Grammar::Triple, false)?;
-    (u.end < g.end && s[u.end..g.end].starts_with(c)).then_some(u.end)
+/// A whitespace-led unit at the start of a segment after junk: the detector leaves such a unit to
+/// the text when an ASCII word follows, but an SEO string is glued to its junk, so a unit between
+/// them is junk too.
+fn slack_fwd(s: &[u8], g: &Segment) -> Option<Unit> {
+    grammar::unit_fwd(s, g.start, Grammar::Triple, false)
+        .filter(|u| u.c1 == C1::Space && u.end < g.end)
 }
 
-/// Where `c` starts when it ends segment `g`, directly or before one unit.
+/// The same at the end of a segment before junk.
+fn slack_bwd(s: &[u8], g: &Segment) -> Option<Unit> {
+    grammar::unit_bwd(s, g.end, g.start, Grammar::Triple, None)
+        .filter(|u| u.c1 == C1::Space && u.start > g.start)
+}
+
+/// Where `c` starts when it begins segment `g`, directly or after slack.
+fn prefix_at(s: &[u8], g: &Segment, c: &[u8]) -> Option<usize> {
+    if s[g.start..g.end].starts_with(c) {
+        return Some(g.start);
+    }
+    let u = slack_fwd(s, g)?;
+    s[u.end..g.end].starts_with(c).then_some(u.end)
+}
+
+/// Where `c` starts when it ends segment `g`, directly or before slack.
 fn suffix_at(s: &[u8], g: &Segment, c: &[u8]) -> Option<usize> {
-    let t = &s[g.start..g.end];
-    if t.ends_with(c) {
+    if s[g.start..g.end].ends_with(c) {
         return Some(g.end - c.len());
     }
-    let u = grammar::unit_bwd(s, g.end, g.start, Grammar::Triple, None)?;
+    let u = slack_bwd(s, g)?;
     (u.start >= g.start + c.len() && s[g.start..u.start].ends_with(c)).then_some(u.start - c.len())
 }
 
-/// The entries of a sorted `(key, index)` list with this key.
-fn range_of(list: &[(u32, u32)], key: u32) -> &[(u32, u32)] {
-    let lo = list.partition_point(|e| e.0 < key);
-    let hi = list.partition_point(|e| e.0 <= key);
+/// The entries of a list sorted by key with this key.
+fn range_of(list: &[Entry], key: u32) -> &[Entry] {
+    let lo = list.partition_point(|e| e.key < key);
+    let hi = list.partition_point(|e| e.key <= key);
     &list[lo..hi]
+}
+
+/// A segment side keyed by the four bytes next to position `at`.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u32,
+    seg: u32,
+    at: u32,
 }
 
 #[cfg(test)]
