@@ -27,6 +27,14 @@ pub struct Segment {
     pub before_junk: bool,
 }
 
+/// Discuz's own default settings, as installed: the board name and the title suffix. Next to junk
+/// they are Discuz's even when they occur only once.
+pub const DISCUZ_DEFAULTS: [&str; 3] = [
+    "Discuz! Board",
+    "- Powered by Discuz!",
+    "Powered by Discuz!",
+];
+
 /// Longest SEO string considered, in bytes (site descriptions run to about 30 CJK characters).
 pub const MAX_SEO_BYTES: usize = 120;
 /// Shortest SEO string removed, in characters: shorter recurring strings are too often real text.
@@ -79,6 +87,11 @@ fn lcs(a: &[u8], b: &[u8]) -> usize {
 }
 
 #[inline]
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[inline]
 fn is_cont(b: u8) -> bool {
     (0x80..0xC0).contains(&b)
 }
@@ -126,7 +139,6 @@ fn opens(c: char) -> bool {
 /// Trim a raw candidate on its real-text side, to whole characters and without punctuation that
 /// belongs to the neighbouring sentence. Returns `None` when too little is left.
 fn normalise(src: &[u8], a: usize, b: usize, origin: Origin) -> Option<&[u8]> {
-    let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
     let mut c = &src[a..b];
     match origin {
         Origin::Prefix => {
@@ -136,21 +148,11 @@ fn normalise(src: &[u8], a: usize, b: usize, origin: Origin) -> Option<&[u8]> {
                 Err(e) => std::str::from_utf8(&c[..e.valid_up_to()]).ok()?,
             };
             c = &c[..s.trim_end_matches(opens).len()];
-            // Nor inside an ASCII word of the text after it.
-            if c.last().is_some_and(|&x| word(x)) && src.get(a + c.len()).is_some_and(|&x| word(x))
-            {
-                let keep = c.len() - c.iter().rev().take_while(|&&x| word(x)).count();
-                c = &c[..keep];
-            }
         }
         Origin::Suffix => {
             let mut skip = 0;
             while skip < c.len() && is_cont(c[skip]) {
                 skip += 1;
-            }
-            // Nor inside an ASCII word of the text before it (`l|sb_release -a`).
-            if skip == 0 && a > 0 && word(src[a - 1]) {
-                skip = c.iter().take_while(|&&x| word(x)).count();
             }
             c = &c[skip..];
             let s = std::str::from_utf8(c).ok()?;
@@ -236,7 +238,17 @@ impl SeoFinder {
             let mut members = group.to_vec();
             members.sort_unstable_by(|a, b| after(a).cmp(after(b)));
             for w in members.windows(2) {
-                let n = lcp(after(&w[0]), after(&w[1])).min(MAX_SEO_BYTES);
+                let (x, y) = (after(&w[0]), after(&w[1]));
+                let mut n = lcp(x, y).min(MAX_SEO_BYTES);
+                // Where both go on with an ASCII word, the split is inside that word
+                // (`Patch 8.2.22|67`, `Patch 8.2.22|72`): the word is not part of a site setting.
+                if n > 0
+                    && is_word(x[n - 1])
+                    && x.get(n).is_some_and(|&b| is_word(b))
+                    && y.get(n).is_some_and(|&b| is_word(b))
+                {
+                    n -= x[..n].iter().rev().take_while(|&&b| is_word(b)).count();
+                }
                 self.raw
                     .push((w[0].at as usize, w[0].at as usize + n, Origin::Prefix));
             }
@@ -249,7 +261,18 @@ impl SeoFinder {
             let mut members = group.to_vec();
             members.sort_unstable_by(|a, b| before(a).iter().rev().cmp(before(b).iter().rev()));
             for w in members.windows(2) {
-                let n = lcs(before(&w[0]), before(&w[1])).min(MAX_SEO_BYTES);
+                let (x, y) = (before(&w[0]), before(&w[1]));
+                let mut n = lcs(x, y).min(MAX_SEO_BYTES);
+                let (xl, yl) = (x.len(), y.len());
+                if n > 0
+                    && is_word(x[xl - n])
+                    && xl > n
+                    && yl > n
+                    && is_word(x[xl - n - 1])
+                    && is_word(y[yl - n - 1])
+                {
+                    n -= x[xl - n..].iter().take_while(|&&b| is_word(b)).count();
+                }
                 self.raw
                     .push((w[0].at as usize - n, w[0].at as usize, Origin::Suffix));
             }
@@ -260,6 +283,9 @@ impl SeoFinder {
             if let Some(c) = normalise(s, a, b, origin) {
                 self.cands.push(c.to_vec());
             }
+        }
+        for k in DISCUZ_DEFAULTS {
+            self.cands.push(k.as_bytes().to_vec());
         }
         self.cands.sort_unstable();
         self.cands.dedup();
@@ -294,11 +320,13 @@ impl SeoFinder {
             // counts once.
             let distinct = hits.windows(2).filter(|w| w[0].seg != w[1].seg).count()
                 + usize::from(!hits.is_empty());
-            if distinct >= 2 {
+            let known = DISCUZ_DEFAULTS.iter().any(|k| k.as_bytes() == c.as_slice());
+            if distinct >= 2 || (known && distinct >= 1) {
                 found.push(Found {
                     cand: ci,
                     hits,
                     keep: true,
+                    known,
                 });
             }
         }
@@ -339,11 +367,12 @@ impl SeoFinder {
         // string seen on both sides and glued once proves that the document carries SEO
         // strings; then the others that recur are taken too.
         let strong = found.iter().any(|f| {
-            f.hits.iter().any(|h| h.prefix)
-                && f.hits.iter().any(|h| !h.prefix)
-                && f.hits
-                    .iter()
-                    .any(|h| segs[h.seg].end - segs[h.seg].start > h.len)
+            f.known
+                || f.hits.iter().any(|h| h.prefix)
+                    && f.hits.iter().any(|h| !h.prefix)
+                    && f.hits
+                        .iter()
+                        .any(|h| segs[h.seg].end - segs[h.seg].start > h.len)
         });
         if !strong {
             return;
@@ -399,6 +428,10 @@ impl SeoFinder {
                 if self.bloom[b / 64] & (1 << (b % 64)) == 0 {
                     continue;
                 }
+                // Not from inside an ASCII word (`l|sb_release -a`).
+                if p > g.start && is_word(s[p - 1]) && is_word(s[p]) {
+                    continue;
+                }
                 let tail = &s[p..end];
                 for pe in range_of(&self.prefix, key) {
                     let pg = &segs[pe.seg as usize];
@@ -416,6 +449,8 @@ struct Found {
     cand: usize,
     hits: Vec<Hit>,
     keep: bool,
+    /// One of Discuz's own default settings.
+    known: bool,
 }
 
 fn is_subset(small: &[Hit], big: &[Hit]) -> bool {
