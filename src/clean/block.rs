@@ -1,8 +1,9 @@
 //! Cleaning one block of whole lines: detection, SEO analysis, boilerplate, output.
 
 use super::boilerplate::is_boilerplate;
+use super::detect;
 use super::detect::{scan_line, Junk, Scratch, Side};
-use super::grammar::Grammar;
+use super::grammar::{self, Grammar, Unit};
 use super::seo::{Segment, SeoFinder};
 use super::stats::{Form, Stats};
 use memchr::memchr;
@@ -63,6 +64,8 @@ struct Line {
     /// Start of the next line.
     next: usize,
     junk: std::ops::Range<usize>,
+    /// The line break after this line is inside a junk string (a 4.x/5.x `c1` of LF).
+    join_next: bool,
 }
 
 /// A reusable cleaner: holds scratch buffers so cleaning many blocks allocates little.
@@ -106,6 +109,7 @@ impl Cleaner {
         stats.bytes_in += block.len() as u64;
         self.split_lines(block, edges);
         self.detect(block, edges);
+        self.join_pair_chains(block);
         self.find_seo(block);
         self.collect_removals();
         self.write(block, edges, out, stats);
@@ -132,6 +136,7 @@ impl Cleaner {
                 end,
                 next,
                 junk: 0..0,
+                join_next: false,
             });
             start = next;
         }
@@ -155,6 +160,104 @@ impl Cleaner {
                 &mut self.junk,
             );
             line.junk = first..self.junk.len();
+        }
+    }
+
+    /// Discuz 4.x/5.x draw `c1` from `chr(0..59)`, line feed included: such a pair breaks the
+    /// line inside the junk, leaving fewer than five units on each side, which the line scan
+    /// cannot take alone. Where a line ends in pairs and the next starts with a bare `c2` (its
+    /// `c1` was the line feed), the pieces are joined and judged as one junk string.
+    fn join_pair_chains(&mut self, block: &[u8]) {
+        let mut units: Vec<Unit> = Vec::new();
+        let mut tail: Vec<Unit> = Vec::new();
+        for i in 0..self.lines.len().saturating_sub(1) {
+            let (a, b) = (&self.lines[i], &self.lines[i + 1]);
+            if a.next == a.end || b.start == b.end || !grammar::is_c2(block[b.start]) {
+                continue;
+            }
+            // The pairs that end line i: its junk, or a fresh parse.
+            let q = trim_end(block, a.start, a.end);
+            let a_junk = self.junk[a.junk.clone()]
+                .last()
+                .copied()
+                .filter(|j| j.end >= q);
+            let floor = match a_junk {
+                Some(j) if j.grammar == Grammar::Pair => j.start,
+                Some(j) => j.end,
+                None => self.junk[a.junk.clone()].last().map_or(a.start, |j| j.end),
+            };
+            grammar::run_bwd(block, q, floor, Grammar::Pair, None, &mut tail);
+            let a_start = tail.last().map_or(q, |u| u.start);
+            if tail.is_empty() {
+                continue;
+            }
+            // The pairs that start line i+1, beginning with the bare c2.
+            grammar::run_fwd(block, b.start, Grammar::Pair, true, &mut units);
+            let b_end = units.last().map_or(b.start, |u| u.end);
+            let b_known = self.junk[b.junk.clone()]
+                .first()
+                .is_some_and(|j| j.start == b.start);
+            let a_known = a_junk.is_some_and(|j| j.grammar == Grammar::Pair);
+            let total = tail.len() + units.len();
+            // A line that starts with a letter after junk is common (`Files:`, `I'm`): the
+            // pieces must look like junk on their own too. A complete junk string before the
+            // break makes a continuation less likely still, so it asks for more after it.
+            let b_min = if a_known { 3 } else { 2 };
+            if (a_known && b_known)
+                || tail.len() < 2
+                || units.len() < b_min
+                || !(detect::MIN_UNITS..=detect::MAX_UNITS).contains(&total)
+            {
+                continue;
+            }
+            units.extend(tail.iter().rev());
+            if !detect::plausible(Grammar::Pair, &units) {
+                continue;
+            }
+            self.set_edge_junk(i, a_start, q, Side::End);
+            let b_side = if trim_end(block, b_end, self.lines[i + 1].end) == b_end {
+                Side::Whole
+            } else {
+                Side::Start
+            };
+            self.set_edge_junk(i + 1, self.lines[i + 1].start, b_end, b_side);
+            self.lines[i].join_next = true;
+        }
+    }
+
+    /// Make `[start, end)` the junk at one edge of line `i`, replacing junk it overlaps.
+    fn set_edge_junk(&mut self, i: usize, start: usize, end: usize, side: Side) {
+        let range = self.lines[i].junk.clone();
+        let mut kept: Vec<Junk> = self.junk[range.clone()]
+            .iter()
+            .copied()
+            .filter(|j| j.end <= start || j.start >= end)
+            .collect();
+        let lo = kept
+            .iter()
+            .map(|j| j.start)
+            .chain([start])
+            .min()
+            .unwrap_or(start);
+        let hi = kept.iter().map(|j| j.end).chain([end]).max().unwrap_or(end);
+        let _ = (lo, hi);
+        kept.push(Junk {
+            start,
+            end,
+            grammar: Grammar::Pair,
+            side,
+        });
+        kept.sort_unstable_by_key(|j| j.start);
+        // Splice: the line's junk range may grow, so later lines' ranges shift.
+        let old_len = range.len();
+        self.junk.splice(range.clone(), kept.iter().copied());
+        let new_len = kept.len();
+        self.lines[i].junk = range.start..range.start + new_len;
+        if new_len != old_len {
+            for line in &mut self.lines[i + 1..] {
+                line.junk =
+                    (line.junk.start + new_len - old_len)..(line.junk.end + new_len - old_len);
+            }
         }
     }
 
@@ -278,8 +381,15 @@ impl Cleaner {
                 stats.lines_changed += 1;
                 continue;
             }
-            out.extend_from_slice(&block[line.end..line.next]);
-            if changed {
+            if !line.join_next {
+                out.extend_from_slice(&block[line.end..line.next]);
+            } else if let Some((open, close)) = &self.opts.mark {
+                // The line break is junk: marked, like the rest of it.
+                out.extend_from_slice(open.as_bytes());
+                out.extend_from_slice(&block[line.end..line.next]);
+                out.extend_from_slice(close.as_bytes());
+            }
+            if changed || line.join_next {
                 stats.lines_changed += 1;
             }
         }

@@ -10,6 +10,9 @@
 
 use super::grammar::{self, looks_random, Grammar, Unit, C1};
 
+/// What Discuz makes of a tab: `&nbsp; &nbsp; &nbsp; &nbsp; `.
+const TAB_NBSP: &str = "\u{a0} \u{a0} \u{a0} \u{a0} ";
+
 /// A junk string has 5..15 units (`for($i = 0; $i < mt_rand(5, 15); $i++)`).
 pub const MIN_UNITS: usize = 5;
 pub const MAX_UNITS: usize = 15;
@@ -250,14 +253,18 @@ fn glued_before(unit: &Unit, prev: Option<u8>, prev2: Option<u8>) -> bool {
 /// letters (`C-h k C-f`). A space `c1` is 1 in 28 (2.x/3.x) or 1 in 60 (4.x/5.x), so more than one
 /// whitespace-led pair, plus one per ten pairs, is taken for text (random junk has that many
 /// about once in a hundred runs).
-fn plausible(g: Grammar, units: &[Unit]) -> bool {
+pub fn plausible(g: Grammar, units: &[Unit]) -> bool {
     if !looks_random(units) {
         return false;
     }
     if g == Grammar::Triple {
         return true;
     }
-    let ws = units.iter().filter(|u| u.c1 == C1::Space).count();
+    // A tab `c1` shows as Discuz's `&nbsp; &nbsp; &nbsp; &nbsp; ` (12 bytes): not a space.
+    let ws = units
+        .iter()
+        .filter(|u| u.c1 == C1::Space && u.end - u.start != TAB_NBSP.len() + 1)
+        .count();
     ws <= 1 + units.len() / 10
 }
 

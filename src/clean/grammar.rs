@@ -309,6 +309,8 @@ pub fn run_fwd(s: &[u8], start: usize, g: Grammar, bare_first: bool, out: &mut V
 }
 
 /// Units parsed backward from `end`, nearest first, at most [`MAX_RUN`].
+///
+/// For pairs the unit at `end` may be a bare `c2`: a 4.x/5.x `c1` of NUL is dropped by browsers.
 pub fn run_bwd(
     s: &[u8],
     end: usize,
@@ -320,7 +322,12 @@ pub fn run_bwd(
     out.clear();
     let mut e = end;
     while out.len() < MAX_RUN {
-        match unit_bwd(s, e, floor, g, bare_at) {
+        let bare = if g == Grammar::Pair && out.is_empty() && e > floor {
+            Some(e - 1)
+        } else {
+            bare_at
+        };
+        match unit_bwd(s, e, floor, g, bare).or_else(|| unit_bwd(s, e, floor, g, bare_at)) {
             Some(u) => {
                 e = u.start;
                 out.push(u);

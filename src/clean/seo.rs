@@ -353,12 +353,18 @@ impl SeoFinder {
             .collect();
         for f in &mut found {
             let c = &self.cands[f.cand];
-            f.keep = !memchr::memmem::find_iter(s, c).any(|pos| {
-                !f.hits.iter().any(|h| h.at == pos)
-                    && !all_hits
-                        .iter()
-                        .any(|&(a, b)| a <= pos && pos + c.len() <= b)
-            });
+            let elsewhere = memchr::memmem::find_iter(s, c)
+                .filter(|&pos| {
+                    !f.hits.iter().any(|h| h.at == pos)
+                        && !all_hits
+                            .iter()
+                            .any(|&(a, b)| a <= pos && pos + c.len() <= b)
+                })
+                .count();
+            // Real text recurs next to junk about as often as not (a line start has junk half
+            // the time); an SEO string always does, but for junk the scan could not take. A
+            // few strays among many hits are allowed.
+            f.keep = elsewhere <= f.hits.len() / 4;
         }
         found.retain(|f| f.keep);
         // Discuz glues SEO before junk (font form) or after it (span form) at random, and mostly
@@ -366,13 +372,29 @@ impl SeoFinder {
         // recurring line end only precedes it, and a repeated whole line is glued to nothing: a
         // string seen on both sides and glued once proves that the document carries SEO
         // strings; then the others that recur are taken too.
+        // Only exact places count as proof (no slack), on two different junk strings.
+        let exact = |h: &Hit| {
+            let g = &segs[h.seg];
+            if h.prefix {
+                h.at == g.start
+            } else {
+                h.at + h.len == g.end
+            }
+        };
         let strong = found.iter().any(|f| {
-            f.known
-                || f.hits.iter().any(|h| h.prefix)
-                    && f.hits.iter().any(|h| !h.prefix)
-                    && f.hits
-                        .iter()
-                        .any(|h| segs[h.seg].end - segs[h.seg].start > h.len)
+            let pre = f
+                .hits
+                .iter()
+                .filter(|h| h.prefix && exact(h))
+                .map(|h| h.seg);
+            let two_sides = pre
+                .clone()
+                .any(|a| f.hits.iter().any(|h| !h.prefix && exact(h) && h.seg != a));
+            let glued = f
+                .hits
+                .iter()
+                .any(|h| exact(h) && segs[h.seg].end - segs[h.seg].start > h.len);
+            f.known || (two_sides && glued)
         });
         if !strong {
             return;
