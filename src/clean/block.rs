@@ -186,7 +186,9 @@ impl Cleaner {
                 Some(j) => j.end,
                 None => self.junk[a.junk.clone()].last().map_or(a.start, |j| j.end),
             };
-            grammar::run_bwd(block, q, floor, Grammar::Pair, None, &mut tail);
+            // A bare c2 may open the run where the line starts (its c1 was dropped or trimmed).
+            let bare_at = (floor == a.start).then_some(a.start);
+            grammar::run_bwd(block, q, floor, Grammar::Pair, bare_at, &mut tail);
             let a_start = tail.last().map_or(q, |u| u.start);
             if tail.is_empty() {
                 continue;
@@ -204,8 +206,8 @@ impl Cleaner {
             // break makes a continuation less likely still, so it asks for more after it.
             let b_min = if a_known { 3 } else { 2 };
             if (a_known && b_known)
-                || tail.len() < 2
                 || units.len() < b_min
+                || (tail.len() < 2 && units.len() < 4)
                 || !(detect::MIN_UNITS..=detect::MAX_UNITS).contains(&total)
             {
                 continue;

@@ -250,9 +250,10 @@ fn glued_before(unit: &Unit, prev: Option<u8>, prev2: Option<u8>) -> bool {
 }
 
 /// Pair junk (`c1 c2`, no separator) is easily matched by text with spaces between single
-/// letters (`C-h k C-f`). A space `c1` is 1 in 28 (2.x/3.x) or 1 in 60 (4.x/5.x), so more than one
-/// whitespace-led pair, plus one per ten pairs, is taken for text (random junk has that many
-/// about once in a hundred runs).
+/// letters (`C-h k C-f`). A space `c1` is 1 in 28 (2.x/3.x), so more than one whitespace-led pair,
+/// plus one per ten pairs, is taken for text (random junk has that many about once in a hundred
+/// runs). A control character `c1` (4.x/5.x) never occurs in text and settles it: scrapers turn
+/// tab, VT, FF and CR into spaces, so such runs may have up to half of their pairs space-led.
 pub fn plausible(g: Grammar, units: &[Unit]) -> bool {
     if !looks_random(units) {
         return false;
@@ -265,7 +266,14 @@ pub fn plausible(g: Grammar, units: &[Unit]) -> bool {
         .iter()
         .filter(|u| u.c1 == C1::Space && u.end - u.start != TAB_NBSP.len() + 1)
         .count();
-    ws <= 1 + units.len() / 10
+    let ctrl = units
+        .iter()
+        .any(|u| matches!(u.c1, C1::Char(b) if b < 0x20 || b == 0x7F));
+    if ctrl {
+        ws <= units.len() / 2
+    } else {
+        ws <= 1 + units.len() / 10
+    }
 }
 
 /// Junk in the middle of a line: a stretch of ASCII bounded by non-ASCII text on both sides that

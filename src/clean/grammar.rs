@@ -22,11 +22,11 @@ pub fn is_c2(b: u8) -> bool {
     (0x3F..=0x7E).contains(&b)
 }
 
-/// `c1` of the pair families: 4.x/5.x draw from `chr(0..59)`, so control characters (tab, VT, FF,
-/// CR, ...) occur; NUL is dropped by browsers and LF breaks the line, so neither is matched here.
+/// `c1` of the pair families: 4.x/5.x draw from `chr(0..59)`, so control characters (NUL, tab,
+/// VT, FF, CR, ...) occur. LF breaks the line and is handled where lines are joined.
 #[inline]
 pub fn is_pair_c1(b: u8) -> bool {
-    matches!(b, 0x01..=0x09 | 0x0B..=0x3B)
+    matches!(b, 0x00..=0x09 | 0x0B..=0x3B)
 }
 
 /// Length in bytes of the whitespace character at `i` that can stand for a space inside junk:
