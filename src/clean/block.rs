@@ -170,9 +170,13 @@ impl Cleaner {
     fn join_pair_chains(&mut self, block: &[u8]) {
         let mut units: Vec<Unit> = Vec::new();
         let mut tail: Vec<Unit> = Vec::new();
-        for i in 0..self.lines.len().saturating_sub(1) {
+        let mut head: Vec<Unit> = Vec::new();
+        let n = self.lines.len();
+        let mut i = 0;
+        while i + 1 < n {
             let (a, b) = (&self.lines[i], &self.lines[i + 1]);
             if a.next == a.end || b.start == b.end || !grammar::is_c2(block[b.start]) {
+                i += 1;
                 continue;
             }
             // The pairs that end line i: its junk, or a fresh parse.
@@ -189,41 +193,75 @@ impl Cleaner {
             // A bare c2 may open the run where the line starts (its c1 was dropped or trimmed).
             let bare_at = (floor == a.start).then_some(a.start);
             grammar::run_bwd(block, q, floor, Grammar::Pair, bare_at, &mut tail);
-            let a_start = tail.last().map_or(q, |u| u.start);
             if tail.is_empty() {
+                i += 1;
                 continue;
             }
-            // The pairs that start line i+1, beginning with the bare c2.
-            grammar::run_fwd(block, b.start, Grammar::Pair, true, &mut units);
-            let b_end = units.last().map_or(b.start, |u| u.end);
-            let b_known = self.junk[b.junk.clone()]
-                .first()
-                .is_some_and(|j| j.start == b.start);
+            let a_start = tail.last().map_or(q, |u| u.start);
             let a_known = a_junk.is_some_and(|j| j.grammar == Grammar::Pair);
-            let total = tail.len() + units.len();
-            // A line that starts with a letter after junk is common (`Files:`, `I'm`): the
-            // pieces must look like junk on their own too. A complete junk string before the
-            // break makes a continuation less likely still, so it asks for more after it.
-            let b_min = if a_known { 3 } else { 2 };
-            if (a_known && b_known)
-                || units.len() < b_min
-                || (tail.len() < 2 && units.len() < 4)
-                || !(detect::MIN_UNITS..=detect::MAX_UNITS).contains(&total)
-            {
-                continue;
-            }
+            units.clear();
             units.extend(tail.iter().rev());
-            if !detect::plausible(Grammar::Pair, &units) {
+            // Follow the chain: lines that are nothing but pairs and start with a bare c2.
+            let mut j = i + 1;
+            let (b_end, b_known, first_b) = loop {
+                let line = &self.lines[j];
+                grammar::run_fwd(block, line.start, Grammar::Pair, true, &mut head);
+                let end = head.last().map_or(line.start, |u| u.end);
+                // A lone capital after a junk line starts real text (`Problem:`): the chain
+                // ends before it.
+                if j > i + 1 && head.len() < 2 && trim_end(block, end, line.end) != end {
+                    j -= 1;
+                    let prev = &self.lines[j];
+                    break (trim_end(block, prev.start, prev.end), true, usize::MAX);
+                }
+                let known = self.junk[line.junk.clone()]
+                    .first()
+                    .is_some_and(|k| k.start == line.start);
+                let first_b = if j == i + 1 { head.len() } else { usize::MAX };
+                units.extend_from_slice(&head);
+                let whole = trim_end(block, end, line.end) == end;
+                let next_starts = j + 1 < n
+                    && line.next > line.end
+                    && self.lines[j + 1].start < self.lines[j + 1].end
+                    && grammar::is_c2(block[self.lines[j + 1].start]);
+                if whole && next_starts && units.len() < detect::MAX_UNITS && !head.is_empty() {
+                    j += 1;
+                    continue;
+                }
+                break (end, known, first_b);
+            };
+            let total = units.len();
+            // A line that starts with a letter after junk is common (`Files:`, `I'm`): with one
+            // break, the pieces must look like junk on their own too, and a complete junk
+            // string before the break asks for more after it. Two breaks inside pairs are
+            // evidence enough.
+            let single = j == i + 1;
+            let b_min = if a_known { 3 } else { 2 };
+            let weak = single
+                && ((a_known && b_known) || first_b < b_min || (tail.len() < 2 && first_b < 4));
+            if weak
+                || !(detect::MIN_UNITS..=detect::MAX_UNITS).contains(&total)
+                || !detect::plausible(Grammar::Pair, &units)
+            {
+                i += 1;
                 continue;
             }
             self.set_edge_junk(i, a_start, q, Side::End);
-            let b_side = if trim_end(block, b_end, self.lines[i + 1].end) == b_end {
+            for k in i + 1..j {
+                let (start, end) = (self.lines[k].start, self.lines[k].end);
+                self.set_edge_junk(k, start, trim_end(block, start, end), Side::Whole);
+            }
+            let last = &self.lines[j];
+            let side = if trim_end(block, b_end, last.end) == b_end {
                 Side::Whole
             } else {
                 Side::Start
             };
-            self.set_edge_junk(i + 1, self.lines[i + 1].start, b_end, b_side);
-            self.lines[i].join_next = true;
+            self.set_edge_junk(j, last.start, b_end, side);
+            for k in i..j {
+                self.lines[k].join_next = true;
+            }
+            i = j;
         }
     }
 

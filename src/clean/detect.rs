@@ -269,6 +269,11 @@ pub fn plausible(g: Grammar, units: &[Unit]) -> bool {
     let ctrl = units
         .iter()
         .any(|u| matches!(u.c1, C1::Char(b) if b < 0x20 || b == 0x7F));
+    // A bare c2 inside the run (a dropped NUL c1) is only believed with control characters.
+    let inner_bare = units.len() > 2 && units[1..units.len() - 1].iter().any(|u| u.c1 == C1::Bare);
+    if inner_bare && !ctrl {
+        return false;
+    }
     if ctrl {
         ws <= units.len() / 2
     } else {

@@ -297,8 +297,26 @@ pub fn unit_bwd(
 pub fn run_fwd(s: &[u8], start: usize, g: Grammar, bare_first: bool, out: &mut Vec<Unit>) {
     out.clear();
     let mut i = start;
+    let mut mid_bare = false;
     while out.len() < MAX_RUN {
-        match unit_fwd(s, i, g, bare_first && out.is_empty()) {
+        let u = unit_fwd(s, i, g, bare_first && out.is_empty()).or_else(|| {
+            // One pair inside the run may have lost a NUL c1 (browsers drop NUL): a bare c2
+            // with more pairs after it.
+            let take = g == Grammar::Pair
+                && !mid_bare
+                && !out.is_empty()
+                && s.get(i).is_some_and(|&b| is_c2(b));
+            (take && unit_fwd(s, i + 1, g, false).is_some()).then(|| {
+                mid_bare = true;
+                Unit {
+                    start: i,
+                    end: i + 1,
+                    c1: C1::Bare,
+                    c2: s[i],
+                }
+            })
+        });
+        match u {
             Some(u) => {
                 i = u.end;
                 out.push(u);
@@ -310,7 +328,8 @@ pub fn run_fwd(s: &[u8], start: usize, g: Grammar, bare_first: bool, out: &mut V
 
 /// Units parsed backward from `end`, nearest first, at most [`MAX_RUN`].
 ///
-/// For pairs the unit at `end` may be a bare `c2`: a 4.x/5.x `c1` of NUL is dropped by browsers.
+/// For pairs the unit at `end` may be a bare `c2` (a 4.x/5.x `c1` of NUL is dropped by
+/// browsers), and so may one unit inside the run.
 pub fn run_bwd(
     s: &[u8],
     end: usize,
@@ -321,13 +340,32 @@ pub fn run_bwd(
 ) {
     out.clear();
     let mut e = end;
+    let mut mid_bare = false;
     while out.len() < MAX_RUN {
         let bare = if g == Grammar::Pair && out.is_empty() && e > floor {
             Some(e - 1)
         } else {
             bare_at
         };
-        match unit_bwd(s, e, floor, g, bare).or_else(|| unit_bwd(s, e, floor, g, bare_at)) {
+        let u = unit_bwd(s, e, floor, g, bare)
+            .or_else(|| unit_bwd(s, e, floor, g, bare_at))
+            .or_else(|| {
+                let take = g == Grammar::Pair
+                    && !mid_bare
+                    && !out.is_empty()
+                    && e > floor
+                    && is_c2(s[e - 1]);
+                (take && unit_bwd(s, e - 1, floor, g, None).is_some()).then(|| {
+                    mid_bare = true;
+                    Unit {
+                        start: e - 1,
+                        end: e,
+                        c1: C1::Bare,
+                        c2: s[e - 1],
+                    }
+                })
+            });
+        match u {
             Some(u) => {
                 e = u.start;
                 out.push(u);
