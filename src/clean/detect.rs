@@ -185,8 +185,11 @@ fn choose_start(s: &[u8], g: Grammar, units: &[Unit], line_end: usize) -> Option
     while k >= MIN_UNITS {
         let last = &units[k - 1];
         let next = s.get(last.end).copied().filter(|_| last.end < line_end);
-        // With only five units left, the unit is junk whatever its looks: junk has five.
-        if (k == MIN_UNITS || !glued_after(last, next)) && plausible(g, &units[..k]) {
+        // With only five units left, the unit is junk whatever its looks: junk has five. A
+        // bare c2 inside a pair run never ends it (it stood for a NUL c1 before more pairs).
+        let inner_bare = k > 1 && last.c1 == C1::Bare;
+        if !inner_bare && (k == MIN_UNITS || !glued_after(last, next)) && plausible(g, &units[..k])
+        {
             return Some(k);
         }
         k -= 1;
@@ -202,7 +205,11 @@ fn choose_end(s: &[u8], g: Grammar, units: &[Unit], floor: usize) -> Option<usiz
         let first = &units[k - 1];
         let prev = (first.start > floor).then(|| s[first.start - 1]);
         let prev2 = (first.start > floor + 1).then(|| s[first.start - 2]);
-        if (k == MIN_UNITS || !glued_before(first, prev, prev2)) && plausible(g, &units[..k]) {
+        let inner_bare = k > 1 && first.c1 == C1::Bare && first.start > floor;
+        if !inner_bare
+            && (k == MIN_UNITS || !glued_before(first, prev, prev2))
+            && plausible(g, &units[..k])
+        {
             return Some(k);
         }
         k -= 1;
