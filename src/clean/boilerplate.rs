@@ -37,12 +37,10 @@ pub fn is_boilerplate(line: &[u8]) -> bool {
     if t.is_empty() || t.len() > MAX_LEN {
         return false;
     }
-    // Cheap gate before the regex: every pattern starts with one of these bytes.
-    // 本 您 附 下 游 (UTF-8 lead bytes 0xE4..0xE9), × (0xC3), or a digit.
-    match t[0] {
-        b'0'..=b'9' | 0xC3 | 0xE4..=0xE9 => regex().is_match(t),
-        _ => false,
-    }
+    // Cheap gate before the regex: every pattern starts with one of these characters.
+    const FIRST: [&str; 6] = ["本", "您", "附", "下", "游", "×"];
+    let gate = t[0].is_ascii_digit() || FIRST.iter().any(|f| t.starts_with(f.as_bytes()));
+    gate && regex().is_match(t)
 }
 
 fn trim(mut s: &[u8]) -> &[u8] {

@@ -288,13 +288,30 @@ pub fn plausible(g: Grammar, units: &[Unit]) -> bool {
     }
 }
 
+/// Position of the first ASCII byte. Chinese text is nearly all bytes >= 0x80, so eight bytes
+/// are tested at a time.
+#[inline]
+fn find_ascii(s: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 8 <= s.len() {
+        let w = u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
+        let ascii = !w & HIGH;
+        if ascii != 0 {
+            return Some(i + (ascii.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..].iter().position(|&b| b < 0x80).map(|p| i + p)
+}
+
 /// Junk in the middle of a line: a stretch of ASCII bounded by non-ASCII text on both sides that
 /// parses entirely as 5..30 random units.
 fn scan_mid(s: &[u8], lo: usize, hi: usize, scratch: &mut Scratch, out: &mut Vec<Junk>) {
     let mut i = lo;
     while i < hi {
         // Find the next island of ASCII (plus U+00A0) preceded by non-ASCII text.
-        let Some(off) = s[i..hi].iter().position(|&b| b < 0x80) else {
+        let Some(off) = find_ascii(&s[i..hi]) else {
             return;
         };
         let mut a = i + off;
@@ -405,6 +422,14 @@ mod tests {
         ] {
             assert!(junk(line).is_empty(), "{line}: {:?}", junk(line));
         }
+    }
+
+    #[test]
+    fn ascii_search() {
+        assert_eq!(find_ascii("中文中文中文a".as_bytes()), Some(18));
+        assert_eq!(find_ascii("中文".as_bytes()), None);
+        assert_eq!(find_ascii(b"x"), Some(0));
+        assert_eq!(find_ascii("中文中a文中文中文".as_bytes()), Some(9));
     }
 
     #[test]

@@ -386,20 +386,23 @@ pub fn looks_random(units: &[Unit]) -> bool {
     if n == 0 {
         return false;
     }
+    // c1 of every family is in 0x00..=0x3B (a space c1 counts as 0x20), c2 in 0x3F..=0x7E.
     let mut c1_counts = [0u8; 64];
-    let mut c2_counts = [0u8; 128];
+    let mut c2_counts = [0u8; 64];
+    let (mut max1, mut max2) = (0, 0);
     for u in units {
         let k = match u.c1 {
             C1::Char(b) => (b & 63) as usize,
-            C1::Space => 0,
+            C1::Space => 0x20,
             C1::Bare => continue,
         };
-        c1_counts[k] = c1_counts[k].saturating_add(1);
-        c2_counts[u.c2 as usize & 127] = c2_counts[u.c2 as usize & 127].saturating_add(1);
+        c1_counts[k] += 1;
+        max1 = max1.max(c1_counts[k]);
+        let k2 = (u.c2 & 63) as usize;
+        c2_counts[k2] += 1;
+        max2 = max2.max(c2_counts[k2]);
     }
-    let max1 = *c1_counts.iter().max().unwrap_or(&0) as usize;
-    let max2 = *c2_counts.iter().max().unwrap_or(&0) as usize;
-    max1 < c1_limit(n) && max2 < c2_limit(n)
+    (max1 as usize) < c1_limit(n) && (max2 as usize) < c2_limit(n)
 }
 
 /// Smallest count of one `c1` value (of 28) among `n` random units whose probability, summed over

@@ -15,6 +15,7 @@
 //! sides of junk, and glued to text once).
 
 use super::grammar::{self, Grammar, Unit, C1};
+use std::collections::HashMap;
 
 /// The text next to junk on one line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,8 +45,10 @@ pub const MIN_SEO_CHARS: usize = 3;
 pub struct SeoFinder {
     prefix: Vec<Entry>,
     suffix: Vec<Entry>,
-    /// Bloom filter of prefix keys, for the cross-side search.
+    /// Bloom filter of eight-byte prefix keys, for the cross-side search.
     bloom: Vec<u64>,
+    /// Prefix entries keyed by their first eight bytes.
+    long: Vec<(u64, u32, u32)>,
     raw: Vec<(usize, usize, Origin)>,
     cands: Vec<Vec<u8>>,
 }
@@ -161,10 +164,15 @@ fn normalise(src: &[u8], a: usize, b: usize, origin: Origin) -> Option<&[u8]> {
         }
         Origin::Whole => {}
     }
-    // Whitespace around a segment is layout, not part of a site setting.
+    // Whitespace around a segment is layout, not part of a site setting; nor does a site
+    // setting end with Chinese sentence punctuation (line ends do: `…数大。`).
     let s = std::str::from_utf8(c).ok()?;
     let t = s.trim_start();
-    let c = &c[s.len() - t.len()..][..t.trim_end().len()];
+    let t = t
+        .trim_end()
+        .trim_end_matches(['。', '，', '、', '；', '：', '？', '！'])
+        .trim_end();
+    let c = &c[s.len() - s.trim_start().len()..][..t.len()];
     let text = std::str::from_utf8(c).ok()?;
     let chars = text.chars().count();
     // Site names, hosts, keywords and descriptions have letters; a run of punctuation (a list
@@ -175,26 +183,82 @@ fn normalise(src: &[u8], a: usize, b: usize, origin: Origin) -> Option<&[u8]> {
 
 impl SeoFinder {
     /// Find confirmed SEO strings among `segs` of `s` and push the byte ranges to remove.
+    ///
+    /// Two phases: first only the strings that could prove SEO (seen on both sides of junk),
+    /// which nearly all text lacks, so it stops there cheaply; then every candidate.
     pub fn find(&mut self, s: &[u8], segs: &[Segment], out: &mut Vec<(usize, usize)>) {
         self.prefix.clear();
         self.suffix.clear();
-        self.bloom.clear();
         self.raw.clear();
         self.cands.clear();
         if segs.len() < 2 {
             return;
         }
-        // Text keyed at an entry: after `at` for prefix entries, before it for suffix entries.
-        let after = |e: &Entry| &s[e.at as usize..segs[e.seg as usize].end];
-        let before = |e: &Entry| &s[segs[e.seg as usize].start..e.at as usize];
+        self.index(s, segs);
+        self.cross_candidates(s, segs);
+        let defaults = memchr::memmem::find(s, b"Discuz!").is_some();
+        if self.raw.is_empty() && !defaults {
+            return;
+        }
+        self.collect(s, defaults);
+        let found = self.places(s, segs);
+        let judge = Judge::new(s, segs, &self.cands, &found);
+        if !found.iter().any(|f| judge.proves(f) && judge.stays(f)) {
+            return;
+        }
+        if std::env::var_os("UNJAM_DEBUG_SEO").is_some() {
+            for f in found.iter().filter(|f| judge.proves(f) && judge.stays(f)) {
+                eprintln!(
+                    "proof: {:?} {} hits",
+                    String::from_utf8_lossy(&self.cands[f.cand]),
+                    f.hits.len()
+                );
+            }
+        }
+
+        // The document carries SEO strings: now every candidate.
+        self.raw.clear();
+        self.common_affixes(s, segs);
+        self.cross_candidates(s, segs);
+        for (i, g) in segs.iter().enumerate() {
+            let _ = i;
+            if g.end > g.start && g.end - g.start <= MAX_SEO_BYTES {
+                self.raw.push((g.start, g.end, Origin::Whole));
+            }
+        }
+        self.collect(s, defaults);
+        let mut found = self.places(s, segs);
+        drop_dominated(&mut found);
+        let judge = Judge::new(s, segs, &self.cands, &found);
+        found.retain(|f| judge.stays(f));
+
+        // Each junk side takes the longest string found there (`论坛名 - 标题` over `论坛名`).
+        found.sort_by_key(|f| std::cmp::Reverse(self.cands[f.cand].len()));
+        let mut claimed: Vec<(usize, usize)> = segs.iter().map(|g| (g.start, g.end)).collect();
+        for f in &found {
+            for h in &f.hits {
+                let g = &segs[h.seg];
+                let (pre_end, suf_start) = claimed[h.seg];
+                if h.prefix && pre_end == g.start && h.at + h.len <= suf_start {
+                    claimed[h.seg].0 = h.at + h.len;
+                    out.push((g.start, h.at + h.len));
+                } else if !h.prefix && suf_start == g.end && h.at >= pre_end {
+                    claimed[h.seg].1 = h.at;
+                    out.push((h.at, g.end));
+                }
+            }
+        }
+    }
+
+    /// Key every segment side by the four bytes next to the junk, and again past one unit of
+    /// slack (a whitespace-led unit the detector left to the text).
+    fn index(&mut self, s: &[u8], segs: &[Segment]) {
         for (i, g) in segs.iter().enumerate() {
             let t = &s[g.start..g.end];
             if t.is_empty() {
                 continue;
             }
             let seg = i as u32;
-            // Keyed by the bytes next to the junk, and again past one unit of slack (a unit the
-            // detector left to the text).
             if g.after_junk {
                 self.prefix.push(Entry {
                     key: key_first(t),
@@ -223,14 +287,16 @@ impl SeoFinder {
                     });
                 }
             }
-            if t.len() <= MAX_SEO_BYTES {
-                self.raw.push((g.start, g.end, Origin::Whole));
-            }
         }
         self.prefix.sort_unstable_by_key(|e| e.key);
         self.suffix.sort_unstable_by_key(|e| e.key);
+    }
 
-        // Common prefixes of segments after junk that share their first four bytes.
+    /// Longest common prefixes of segments after junk, and suffixes of segments before it,
+    /// among those that share the four bytes next to the junk.
+    fn common_affixes(&mut self, s: &[u8], segs: &[Segment]) {
+        let after = |e: &Entry| &s[e.at as usize..segs[e.seg as usize].end];
+        let before = |e: &Entry| &s[segs[e.seg as usize].start..e.at as usize];
         for group in self.prefix.chunk_by(|a, b| a.key == b.key) {
             if group.len() < 2 {
                 continue;
@@ -253,7 +319,6 @@ impl SeoFinder {
                     .push((w[0].at as usize, w[0].at as usize + n, Origin::Prefix));
             }
         }
-        // Common suffixes of segments before junk that share their last four bytes.
         for group in self.suffix.chunk_by(|a, b| a.key == b.key) {
             if group.len() < 2 {
                 continue;
@@ -265,9 +330,9 @@ impl SeoFinder {
                 let mut n = lcs(x, y).min(MAX_SEO_BYTES);
                 let (xl, yl) = (x.len(), y.len());
                 if n > 0
-                    && is_word(x[xl - n])
                     && xl > n
                     && yl > n
+                    && is_word(x[xl - n])
                     && is_word(x[xl - n - 1])
                     && is_word(y[yl - n - 1])
                 {
@@ -277,21 +342,28 @@ impl SeoFinder {
                     .push((w[0].at as usize - n, w[0].at as usize, Origin::Suffix));
             }
         }
-        self.cross_candidates(s, segs);
+    }
 
+    /// Normalise the raw candidates into `cands` (sorted, distinct).
+    fn collect(&mut self, s: &[u8], defaults: bool) {
+        self.cands.clear();
         for &(a, b, origin) in &self.raw {
             if let Some(c) = normalise(s, a, b, origin) {
                 self.cands.push(c.to_vec());
             }
         }
-        for k in DISCUZ_DEFAULTS {
-            self.cands.push(k.as_bytes().to_vec());
+        if defaults {
+            self.cands
+                .extend(DISCUZ_DEFAULTS.iter().map(|k| k.as_bytes().to_vec()));
         }
         self.cands.sort_unstable();
         self.cands.dedup();
+    }
 
-        // Every place each candidate sits on the SEO side of junk.
-        let mut found: Vec<Found> = Vec::new();
+    /// Every place each candidate sits on the SEO side of junk; candidates that recur (or are
+    /// Discuz defaults) only.
+    fn places(&self, s: &[u8], segs: &[Segment]) -> Vec<Found> {
+        let mut found = Vec::new();
         for (ci, c) in self.cands.iter().enumerate() {
             let mut hits = Vec::new();
             for &Entry { seg: i, .. } in range_of(&self.prefix, key_first(c)) {
@@ -325,96 +397,132 @@ impl SeoFinder {
                 found.push(Found {
                     cand: ci,
                     hits,
-                    keep: true,
                     known,
                 });
             }
         }
-        // A candidate whose places are a strict subset of another's is an artefact of a common
-        // prefix or suffix that ran into real text (`o',国内 Linux ...` beside `国内 Linux ...`).
-        for b in 0..found.len() {
-            for a in 0..found.len() {
-                if a != b
-                    && found[a].hits.len() > found[b].hits.len()
-                    && is_subset(&found[b].hits, &found[a].hits)
-                {
-                    found[b].keep = false;
-                    break;
-                }
-            }
+        found
+    }
+}
+
+/// Drop candidates whose places are a strict subset of another's: artefacts of a common prefix
+/// or suffix that ran into real text (`o',国内 Linux ...` beside `国内 Linux ...`). Only
+/// candidates sharing a candidate's first place can contain all of its places.
+fn drop_dominated(found: &mut Vec<Found>) {
+    let mut by_place: HashMap<(usize, bool), Vec<usize>> = HashMap::new();
+    for (fi, f) in found.iter().enumerate() {
+        for h in &f.hits {
+            by_place.entry((h.seg, h.prefix)).or_default().push(fi);
         }
-        found.retain(|f| f.keep);
-        // The string must occur nowhere else in the document: text that also stands elsewhere
-        // (a recurring line start such as `Problem:` in a changelog) is the author's, whatever
-        // sits next to it. Occurrences inside another candidate's places do not count.
-        let all_hits: Vec<(usize, usize)> = found
+    }
+    let dominated: Vec<bool> = found
+        .iter()
+        .enumerate()
+        .map(|(bi, b)| {
+            by_place[&(b.hits[0].seg, b.hits[0].prefix)]
+                .iter()
+                .any(|&ai| {
+                    ai != bi
+                        && found[ai].hits.len() > b.hits.len()
+                        && is_subset(&b.hits, &found[ai].hits)
+                })
+        })
+        .collect();
+    let mut i = 0;
+    found.retain(|_| {
+        i += 1;
+        !dominated[i - 1]
+    });
+}
+
+/// The tests a candidate must pass, over one set of found candidates.
+struct Judge<'a> {
+    s: &'a [u8],
+    segs: &'a [Segment],
+    cands: &'a [Vec<u8>],
+    /// Places of every candidate, sorted, with running maximum ends.
+    places: Vec<(usize, usize)>,
+    reach: Vec<usize>,
+}
+
+impl<'a> Judge<'a> {
+    fn new(s: &'a [u8], segs: &'a [Segment], cands: &'a [Vec<u8>], found: &[Found]) -> Self {
+        let mut places: Vec<(usize, usize)> = found
             .iter()
             .flat_map(|f| f.hits.iter().map(|h| (h.at, h.at + h.len)))
             .collect();
-        for f in &mut found {
-            let c = &self.cands[f.cand];
-            let elsewhere = memchr::memmem::find_iter(s, c)
-                .filter(|&pos| {
-                    !f.hits.iter().any(|h| h.at == pos)
-                        && !all_hits
-                            .iter()
-                            .any(|&(a, b)| a <= pos && pos + c.len() <= b)
-                })
-                .count();
-            // Real text recurs next to junk about as often as not (a line start has junk half
-            // the time); an SEO string always does, but for junk the scan could not take. A
-            // few strays among many hits are allowed.
-            f.keep = elsewhere <= f.hits.len() / 4;
+        places.sort_unstable();
+        let mut max_end = 0;
+        let reach = places
+            .iter()
+            .map(|&(_, e)| {
+                max_end = max_end.max(e);
+                max_end
+            })
+            .collect();
+        Judge {
+            s,
+            segs,
+            cands,
+            places,
+            reach,
         }
-        found.retain(|f| f.keep);
-        // Discuz glues SEO before junk (font form) or after it (span form) at random, and mostly
-        // to real text. A recurring real line start (`Solution:`) only ever follows junk, a
-        // recurring line end only precedes it, and a repeated whole line is glued to nothing: a
-        // string seen on both sides and glued once proves that the document carries SEO
-        // strings; then the others that recur are taken too.
-        // Only exact places count as proof (no slack), on two different junk strings.
-        let exact = |h: &Hit| {
-            let g = &segs[h.seg];
-            if h.prefix {
-                h.at == g.start
-            } else {
-                h.at + h.len == g.end
-            }
-        };
-        let strong = found.iter().any(|f| {
-            let pre = f
-                .hits
-                .iter()
-                .filter(|h| h.prefix && exact(h))
-                .map(|h| h.seg);
-            let two_sides = pre
-                .clone()
-                .any(|a| f.hits.iter().any(|h| !h.prefix && exact(h) && h.seg != a));
-            let glued = f
-                .hits
-                .iter()
-                .any(|h| exact(h) && segs[h.seg].end - segs[h.seg].start > h.len);
-            f.known || (two_sides && glued)
+    }
+
+    fn exact(&self, h: &Hit) -> bool {
+        let g = &self.segs[h.seg];
+        if h.prefix {
+            h.at == g.start
+        } else {
+            h.at + h.len == g.end
+        }
+    }
+
+    /// Discuz glues SEO before junk (font form) or after it (span form) at random, and mostly
+    /// to real text. A recurring real line start (`Solution:`) only ever follows junk, a
+    /// recurring line end only precedes it, and a repeated whole line is glued to nothing: a
+    /// string seen on both sides, of different junk strings, and glued once proves that the
+    /// document carries SEO strings. Only exact places count as proof (no slack).
+    fn proves(&self, f: &Found) -> bool {
+        let two_sides = f
+            .hits
+            .iter()
+            .filter(|h| h.prefix && self.exact(h))
+            .any(|a| {
+                f.hits
+                    .iter()
+                    .any(|h| !h.prefix && self.exact(h) && h.seg != a.seg)
+            });
+        let glued = f.hits.iter().any(|h| {
+            let g = &self.segs[h.seg];
+            self.exact(h) && g.end - g.start > h.len
         });
-        if !strong {
-            return;
-        }
-        // Each junk side takes the longest string found there (`论坛名 - 标题` over `论坛名`).
-        found.sort_by_key(|f| std::cmp::Reverse(self.cands[f.cand].len()));
-        let mut claimed: Vec<(usize, usize)> = segs.iter().map(|g| (g.start, g.end)).collect();
-        for f in &found {
-            for h in &f.hits {
-                let g = &segs[h.seg];
-                let (pre_end, suf_start) = claimed[h.seg];
-                if h.prefix && pre_end == g.start && h.at + h.len <= suf_start {
-                    claimed[h.seg].0 = h.at + h.len;
-                    out.push((g.start, h.at + h.len));
-                } else if !h.prefix && suf_start == g.end && h.at >= pre_end {
-                    claimed[h.seg].1 = h.at;
-                    out.push((h.at, g.end));
+        f.known || (two_sides && glued)
+    }
+
+    /// Is `[pos, end)` inside some candidate's place?
+    fn covered(&self, pos: usize, end: usize) -> bool {
+        let i = self.places.partition_point(|&(a, _)| a <= pos);
+        i > 0 && self.reach[i - 1] >= end
+    }
+
+    /// The string must occur nowhere else in the document: text that also stands elsewhere (a
+    /// recurring line start such as `Problem:` in a changelog) is the author's, whatever sits
+    /// next to it. Real text recurs next to junk about as often as not (a line start has junk
+    /// half the time); an SEO string always does, except beside junk the scan could not take,
+    /// so a few strays among many places are allowed.
+    fn stays(&self, f: &Found) -> bool {
+        let c = &self.cands[f.cand];
+        let mut elsewhere = 0;
+        for pos in memchr::memmem::find_iter(self.s, c) {
+            if !f.hits.iter().any(|h| h.at == pos) && !self.covered(pos, pos + c.len()) {
+                elsewhere += 1;
+                if elsewhere > f.hits.len() / 4 {
+                    return false;
                 }
             }
         }
+        true
     }
 }
 
@@ -429,12 +537,26 @@ impl SeoFinder {
         if self.prefix.is_empty() || self.suffix.is_empty() {
             return;
         }
+        // Tails of eight bytes or more are matched on eight bytes, which random text shares
+        // far less often than four; shorter tails use the four-byte index.
+        self.long.clear();
+        for e in &self.prefix {
+            let t = &s[e.at as usize..segs[e.seg as usize].end];
+            if t.len() >= 8 {
+                self.long.push((
+                    u64::from_le_bytes(t[..8].try_into().expect("eight bytes")),
+                    e.seg,
+                    e.at,
+                ));
+            }
+        }
+        self.long.sort_unstable_by_key(|e| e.0);
         const BITS: usize = 1 << 16;
         self.bloom.clear();
         self.bloom.resize(BITS / 64, 0);
-        let slot = |k: u32| (k.wrapping_mul(0x9E37_79B1) >> 16) as usize;
-        for e in &self.prefix {
-            let b = slot(e.key);
+        let slot = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize;
+        for e in &self.long {
+            let b = slot(e.0);
             self.bloom[b / 64] |= 1 << (b % 64);
         }
         for e in &self.suffix {
@@ -445,22 +567,29 @@ impl SeoFinder {
                 if is_cont(s[p]) {
                     continue;
                 }
-                let key = key_first(&s[p..end]);
-                let b = slot(key);
-                if self.bloom[b / 64] & (1 << (b % 64)) == 0 {
-                    continue;
-                }
-                // Not from inside an ASCII word (`l|sb_release -a`).
-                if p > g.start && is_word(s[p - 1]) && is_word(s[p]) {
-                    continue;
-                }
                 let tail = &s[p..end];
-                for pe in range_of(&self.prefix, key) {
-                    let pg = &segs[pe.seg as usize];
-                    if pe.seg != e.seg && s[pe.at as usize..pg.end].starts_with(tail) {
-                        self.raw.push((p, end, Origin::Suffix));
-                        break;
+                let matched = if tail.len() >= 8 {
+                    let key = u64::from_le_bytes(tail[..8].try_into().expect("eight bytes"));
+                    let b = slot(key);
+                    if self.bloom[b / 64] & (1 << (b % 64)) == 0 {
+                        continue;
                     }
+                    let lo = self.long.partition_point(|x| x.0 < key);
+                    self.long[lo..]
+                        .iter()
+                        .take_while(|x| x.0 == key)
+                        .any(|&(_, seg, at)| {
+                            seg != e.seg && s[at as usize..segs[seg as usize].end].starts_with(tail)
+                        })
+                } else {
+                    range_of(&self.prefix, key_first(tail)).iter().any(|pe| {
+                        pe.seg != e.seg
+                            && s[pe.at as usize..segs[pe.seg as usize].end].starts_with(tail)
+                    })
+                };
+                // Not from inside an ASCII word (`l|sb_release -a`).
+                if matched && !(p > g.start && is_word(s[p - 1]) && is_word(s[p])) {
+                    self.raw.push((p, end, Origin::Suffix));
                 }
             }
         }
@@ -470,7 +599,7 @@ impl SeoFinder {
 struct Found {
     cand: usize,
     hits: Vec<Hit>,
-    keep: bool,
+
     /// One of Discuz's own default settings.
     known: bool,
 }
