@@ -1,6 +1,6 @@
 //! Cleaning one block of whole lines: detection, SEO analysis, boilerplate, output.
 
-use super::boilerplate::is_boilerplate;
+use super::boilerplate::{is_boilerplate, may_be_boilerplate};
 use super::detect;
 use super::detect::{scan_line, Junk, Scratch, Side};
 use super::grammar::{self, Grammar, Unit};
@@ -66,6 +66,8 @@ struct Line {
     junk: std::ops::Range<usize>,
     /// The line break after this line is inside a junk string (a 4.x/5.x `c1` of LF).
     join_next: bool,
+    /// The line (past junk at its start) begins like a boilerplate line.
+    boilerplate_gate: bool,
 }
 
 /// A reusable cleaner: holds scratch buffers so cleaning many blocks allocates little.
@@ -137,6 +139,7 @@ impl Cleaner {
                 next,
                 junk: 0..0,
                 join_next: false,
+                boilerplate_gate: false,
             });
             start = next;
         }
@@ -160,6 +163,11 @@ impl Cleaner {
                 &mut self.junk,
             );
             line.junk = first..self.junk.len();
+            let text_start = match self.junk[line.junk.clone()].first() {
+                Some(j) if j.side == Side::Start || j.side == Side::Whole => j.end,
+                _ => line.start,
+            };
+            line.boilerplate_gate = may_be_boilerplate(&block[text_start..line.end]);
         }
     }
 
@@ -369,11 +377,21 @@ impl Cleaner {
     fn write(&self, block: &[u8], edges: Edges, out: &mut Vec<u8>, stats: &mut Stats) {
         let mut r = 0; // next removal
         let n = self.lines.len();
+        // Lines with nothing to do are copied in one run.
+        let mut run_start = 0;
         for (i, line) in self.lines.iter().enumerate() {
             let complete = line.next > line.end || (i + 1 == n && edges.ends_line);
             if complete && !(line.start == line.end && line.next == line.end) {
                 stats.lines += 1;
             }
+            let whole_line = (i > 0 || edges.starts_line) && complete;
+            let may_be_boilerplate = self.opts.boilerplate && whole_line && line.boilerplate_gate;
+            let has_removal = r < self.removals.len() && self.removals[r].start < line.end;
+            if !has_removal && !may_be_boilerplate && !line.join_next {
+                continue;
+            }
+            out.extend_from_slice(&block[run_start..line.start]);
+            run_start = line.next;
             let line_out = out.len();
             let mut pos = line.start;
             let mut removed_at_end = false;
@@ -403,8 +421,7 @@ impl Cleaner {
                 out.truncate(keep);
             }
             // Boilerplate is judged on the line as it reads without junk, and only on whole lines.
-            let whole_line = (i > 0 || edges.starts_line) && complete;
-            if self.opts.boilerplate && whole_line && is_boilerplate(&out[line_out..]) {
+            if may_be_boilerplate && is_boilerplate(&out[line_out..]) {
                 let text_len = out.len() - line_out;
                 stats.add(Form::Boilerplate, line.next - line.start);
                 if let Some((open, close)) = &self.opts.mark {
@@ -433,6 +450,7 @@ impl Cleaner {
                 stats.lines_changed += 1;
             }
         }
+        out.extend_from_slice(&block[run_start..]);
     }
 }
 

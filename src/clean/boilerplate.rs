@@ -37,10 +37,15 @@ pub fn is_boilerplate(line: &[u8]) -> bool {
     if t.is_empty() || t.len() > MAX_LEN {
         return false;
     }
-    // Cheap gate before the regex: every pattern starts with one of these characters.
+    may_be_boilerplate(t) && regex().is_match(t)
+}
+
+/// A cheap test that a line could be boilerplate: it starts (after whitespace) with a character
+/// that some pattern starts with. Junk may still sit later on the line.
+pub fn may_be_boilerplate(line: &[u8]) -> bool {
     const FIRST: [&str; 6] = ["本", "您", "附", "下", "游", "×"];
-    let gate = t[0].is_ascii_digit() || FIRST.iter().any(|f| t.starts_with(f.as_bytes()));
-    gate && regex().is_match(t)
+    let t = trim(line);
+    !t.is_empty() && (t[0].is_ascii_digit() || FIRST.iter().any(|f| t.starts_with(f.as_bytes())))
 }
 
 fn trim(mut s: &[u8]) -> &[u8] {

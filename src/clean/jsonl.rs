@@ -132,6 +132,7 @@ impl Processor for JsonlCleaner {
     type Stats = JsonlStats;
     type Error = JsonlError;
     const SPLIT_LONG_LINES: bool = false;
+    const LINE_NUMBERS: bool = true;
 
     fn process(
         &mut self,

@@ -49,6 +49,8 @@ pub struct SeoFinder {
     bloom: Vec<u64>,
     /// Prefix entries keyed by their first eight bytes.
     long: Vec<(u64, u32, u32)>,
+    /// Whether `prefix`, `suffix` and `long` are sorted.
+    sorted: bool,
     raw: Vec<(usize, usize, Origin)>,
     cands: Vec<Vec<u8>>,
 }
@@ -87,6 +89,16 @@ fn lcs(a: &[u8], b: &[u8]) -> usize {
         .zip(b.iter().rev())
         .take_while(|(x, y)| x == y)
         .count()
+}
+
+/// Chinese sentence punctuation, which ends real lines and never a site setting.
+const CJK_STOPS: [char; 7] = ['。', '，', '、', '；', '：', '？', '！'];
+
+fn ends_with_cjk_stop(t: &[u8]) -> bool {
+    CJK_STOPS.iter().any(|c| {
+        let mut buf = [0u8; 4];
+        t.ends_with(c.encode_utf8(&mut buf).as_bytes())
+    })
 }
 
 #[inline]
@@ -200,6 +212,7 @@ impl SeoFinder {
         if self.raw.is_empty() && !defaults {
             return;
         }
+        self.sort_index();
         self.collect(s, defaults);
         let found = self.places(s, segs);
         let judge = Judge::new(s, segs, &self.cands, &found);
@@ -288,7 +301,32 @@ impl SeoFinder {
                 }
             }
         }
-        self.prefix.sort_unstable_by_key(|e| e.key);
+        self.long.clear();
+        for e in &self.prefix {
+            let t = &s[e.at as usize..segs[e.seg as usize].end];
+            if t.len() >= 8 {
+                self.long.push((
+                    u64::from_le_bytes(t[..8].try_into().expect("eight bytes")),
+                    e.seg,
+                    e.at,
+                ));
+            }
+        }
+        // Sorted later, and only if some candidate turns up: most text has none.
+        self.sorted = false;
+    }
+
+    /// Sort what prefix lookups need.
+    fn sort_lookup(&mut self) {
+        if !self.sorted {
+            self.prefix.sort_unstable_by_key(|e| e.key);
+            self.long.sort_unstable_by_key(|e| e.0);
+            self.sorted = true;
+        }
+    }
+
+    fn sort_index(&mut self) {
+        self.sort_lookup();
         self.suffix.sort_unstable_by_key(|e| e.key);
     }
 
@@ -531,26 +569,15 @@ impl SeoFinder {
     /// segment before junk (`…了。」游戏,攻略,补丁` and `游戏,攻略,补丁  -- 鲁迅`).
     ///
     /// Every character position near the end of each before-junk segment is probed against the
-    /// first four bytes of after-junk segments, through a small Bloom filter so that text with no
-    /// SEO (nearly all text) costs one memory read per position.
+    /// first bytes of after-junk segments, through a small Bloom filter so that text with no SEO
+    /// (nearly all text) costs one memory read per position.
     fn cross_candidates(&mut self, s: &[u8], segs: &[Segment]) {
         if self.prefix.is_empty() || self.suffix.is_empty() {
             return;
         }
-        // Tails of eight bytes or more are matched on eight bytes, which random text shares
-        // far less often than four; shorter tails use the four-byte index.
-        self.long.clear();
-        for e in &self.prefix {
-            let t = &s[e.at as usize..segs[e.seg as usize].end];
-            if t.len() >= 8 {
-                self.long.push((
-                    u64::from_le_bytes(t[..8].try_into().expect("eight bytes")),
-                    e.seg,
-                    e.at,
-                ));
-            }
-        }
-        self.long.sort_unstable_by_key(|e| e.0);
+        // Tails of eight bytes or more are matched on eight bytes (`long`, built by `index`),
+        // which random text shares far less often than four; shorter tails use the four-byte
+        // index.
         const BITS: usize = 1 << 16;
         self.bloom.clear();
         self.bloom.resize(BITS / 64, 0);
@@ -559,9 +586,15 @@ impl SeoFinder {
             let b = slot(e.0);
             self.bloom[b / 64] |= 1 << (b % 64);
         }
-        for e in &self.suffix {
+        for k in 0..self.suffix.len() {
+            let e = self.suffix[k];
             let g = &segs[e.seg as usize];
             let end = e.at as usize;
+            // A segment ending in Chinese sentence punctuation has no SEO string at its end
+            // (see `normalise`): most line ends of Chinese text are skipped here.
+            if ends_with_cjk_stop(&s[g.start..end]) {
+                continue;
+            }
             let lo = end.saturating_sub(MAX_SEO_BYTES).max(g.start);
             for p in lo..end.saturating_sub(MIN_SEO_CHARS) {
                 if is_cont(s[p]) {
@@ -574,6 +607,7 @@ impl SeoFinder {
                     if self.bloom[b / 64] & (1 << (b % 64)) == 0 {
                         continue;
                     }
+                    self.sort_lookup();
                     let lo = self.long.partition_point(|x| x.0 < key);
                     self.long[lo..]
                         .iter()
@@ -582,6 +616,7 @@ impl SeoFinder {
                             seg != e.seg && s[at as usize..segs[seg as usize].end].starts_with(tail)
                         })
                 } else {
+                    self.sort_lookup();
                     range_of(&self.prefix, key_first(tail)).iter().any(|pe| {
                         pe.seg != e.seg
                             && s[pe.at as usize..segs[pe.seg as usize].end].starts_with(tail)

@@ -18,13 +18,17 @@ use std::thread;
 pub const BLOCK: usize = 1 << 20;
 /// A line longer than this is cleaned in pieces.
 pub const LONG_LINE: usize = 1 << 20;
-const READ_SIZE: usize = 256 << 10;
+const READ_SIZE: usize = 1 << 20;
 
 /// Splits a byte stream into blocks.
 pub struct Chunker<R> {
     reader: R,
+    /// Storage; `buf[start..end]` is data not yet handed out. It is zeroed once when it grows,
+    /// never per read.
     buf: Vec<u8>,
-    /// Bytes of `buf` already handed out.
+    start: usize,
+    end: usize,
+    /// Bytes handed out by the last `next_block`, dropped on the next call.
     consumed: usize,
     eof: bool,
     starts_line: bool,
@@ -36,7 +40,9 @@ impl<R: Read> Chunker<R> {
     pub fn new(reader: R) -> Self {
         Chunker {
             reader,
-            buf: Vec::with_capacity(BLOCK + LONG_LINE + READ_SIZE),
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
             consumed: 0,
             eof: false,
             starts_line: true,
@@ -46,12 +52,11 @@ impl<R: Read> Chunker<R> {
 
     /// The next block and its edges, or `None` at the end of input.
     pub fn next_block(&mut self) -> io::Result<Option<(&[u8], Edges)>> {
-        if self.consumed > 0 {
-            self.buf.drain(..self.consumed);
-            self.consumed = 0;
-        }
+        self.start += self.consumed;
+        self.consumed = 0;
         loop {
-            if let Some((len, ends_line)) = cut(&self.buf, self.eof, self.split_long_lines) {
+            let data = &self.buf[self.start..self.end];
+            if let Some((len, ends_line)) = cut(data, self.eof, self.split_long_lines) {
                 if len == 0 {
                     return Ok(None);
                 }
@@ -61,27 +66,35 @@ impl<R: Read> Chunker<R> {
                 };
                 self.starts_line = ends_line;
                 self.consumed = len;
-                return Ok(Some((&self.buf[..len], edges)));
+                return Ok(Some((&self.buf[self.start..self.start + len], edges)));
             }
             self.fill()?;
         }
     }
 
     fn fill(&mut self) -> io::Result<()> {
-        let old = self.buf.len();
-        self.buf.resize(old + READ_SIZE, 0);
+        if self.end + READ_SIZE > self.buf.len() {
+            // Move the unread data to the front, and grow only if that is not room enough.
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            if self.end + READ_SIZE > self.buf.len() {
+                let want = (self.end + READ_SIZE).max(BLOCK + LONG_LINE + READ_SIZE);
+                self.buf.resize(want, 0);
+            }
+        }
         loop {
-            match self.reader.read(&mut self.buf[old..]) {
+            match self
+                .reader
+                .read(&mut self.buf[self.end..self.end + READ_SIZE])
+            {
                 Ok(n) => {
-                    self.buf.truncate(old + n);
+                    self.end += n;
                     self.eof = n == 0;
                     return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         }
     }
@@ -152,6 +165,8 @@ pub trait Processor: Send {
     type Error: Send + From<io::Error>;
     /// Whether a line longer than [`LONG_LINE`] may be cut into pieces (text yes, JSON no).
     const SPLIT_LONG_LINES: bool;
+    /// Whether `process` needs `first_line` (counting lines costs a pass over the input).
+    const LINE_NUMBERS: bool;
     /// Process `block`, whose first line is line `first_line` (1-based) of the input.
     fn process(
         &mut self,
@@ -168,6 +183,7 @@ impl Processor for Cleaner {
     type Stats = Stats;
     type Error = io::Error;
     const SPLIT_LONG_LINES: bool = true;
+    const LINE_NUMBERS: bool = false;
     fn process(
         &mut self,
         block: &[u8],
@@ -220,7 +236,9 @@ where
         while let Some((block, edges)) = chunker.next_block()? {
             out.clear();
             p.process(block, edges, line, &mut out, &mut stats)?;
-            line += count_lines(block);
+            if P::LINE_NUMBERS {
+                line += count_lines(block);
+            }
             writer.write_all(&out)?;
         }
         return Ok(stats);
@@ -236,7 +254,11 @@ where
             let mut seq = 0;
             let mut line = 1;
             while let Some((block, edges)) = chunker.next_block()? {
-                let lines = count_lines(block);
+                let lines = if P::LINE_NUMBERS {
+                    count_lines(block)
+                } else {
+                    0
+                };
                 if job_tx.send((seq, block.to_vec(), edges, line)).is_err() {
                     break; // the writer stopped on an error: stop reading
                 }
