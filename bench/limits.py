@@ -21,3 +21,12 @@ for K in (28, 64):
             t += 1
         limits.append(f"{n}:{t}")
     print(f"K={K}: " + " ".join(limits))
+
+# Space alone (no union over values): used for the whitespace-led units.
+limits = []
+for n in range(1, 33):
+    t = 1
+    while tail(n, 1 / 28, t) >= 1e-4:
+        t += 1
+    limits.append(f"{n}:{t}")
+print("space: " + " ".join(limits))

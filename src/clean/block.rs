@@ -249,7 +249,7 @@ impl Cleaner {
                 && ((a_known && b_known) || first_b < b_min || (tail.len() < 2 && first_b < 4));
             if weak
                 || !(detect::MIN_UNITS..=detect::MAX_UNITS).contains(&total)
-                || !detect::plausible(Grammar::Pair, &units)
+                || !detect::plausible(block, Grammar::Pair, &units)
             {
                 i += 1;
                 continue;
@@ -311,7 +311,7 @@ impl Cleaner {
 
     fn find_seo(&mut self, block: &[u8]) {
         self.seo_spans.clear();
-        if !self.opts.seo || self.junk.len() < 2 {
+        if !self.opts.seo || self.junk.is_empty() {
             return;
         }
         self.segs.clear();

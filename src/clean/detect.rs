@@ -126,8 +126,8 @@ pub fn scan_line(
             grammar::run_fwd(s, p, g, true, &mut scratch.fwd);
             let units = &scratch.fwd;
             let n = units.len();
-            if n >= MIN_UNITS && n < grammar::MAX_RUN && units[n - 1].end == q && at_line_end {
-                if n <= MAX_UNITS_LINE && plausible(g, units) {
+            if (MIN_UNITS..grammar::MAX_RUN).contains(&n) && units[n - 1].end == q && at_line_end {
+                if n <= MAX_UNITS_LINE && plausible(s, g, units) {
                     out.push(Junk {
                         start: p,
                         end: q,
@@ -139,8 +139,16 @@ pub fn scan_line(
                 continue;
             }
             if let Some(k) = choose_start(s, g, units, q) {
+                // A bare first unit right after skipped spaces lost nothing: the spaces were
+                // its c1 and separator.
+                let mut from = p;
+                if units[0].c1 == C1::Bare {
+                    while from > start && p - from < 2 && s[from - 1] == b' ' {
+                        from -= 1;
+                    }
+                }
                 out.push(Junk {
-                    start: p,
+                    start: from,
                     end: units[k - 1].end,
                     grammar: g,
                     side: Side::Start,
@@ -188,7 +196,9 @@ fn choose_start(s: &[u8], g: Grammar, units: &[Unit], line_end: usize) -> Option
         // With only five units left, the unit is junk whatever its looks: junk has five. A
         // bare c2 inside a pair run never ends it (it stood for a NUL c1 before more pairs).
         let inner_bare = k > 1 && last.c1 == C1::Bare;
-        if !inner_bare && (k == MIN_UNITS || !glued_after(last, next)) && plausible(g, &units[..k])
+        if !inner_bare
+            && (k == MIN_UNITS || !glued_after(last, next))
+            && plausible(s, g, &units[..k])
         {
             return Some(k);
         }
@@ -208,7 +218,7 @@ fn choose_end(s: &[u8], g: Grammar, units: &[Unit], floor: usize) -> Option<usiz
         let inner_bare = k > 1 && first.c1 == C1::Bare && first.start > floor;
         if !inner_bare
             && (k == MIN_UNITS || !glued_before(first, prev, prev2))
-            && plausible(g, &units[..k])
+            && plausible(s, g, &units[..k])
         {
             return Some(k);
         }
@@ -261,12 +271,30 @@ fn glued_before(unit: &Unit, prev: Option<u8>, prev2: Option<u8>) -> bool {
 /// plus one per ten pairs, is taken for text (random junk has that many about once in a hundred
 /// runs). A control character `c1` (4.x/5.x) never occurs in text and settles it: scrapers turn
 /// tab, VT, FF and CR into spaces, so such runs may have up to half of their pairs space-led.
-pub fn plausible(g: Grammar, units: &[Unit]) -> bool {
+pub fn plausible(s: &[u8], g: Grammar, units: &[Unit]) -> bool {
     if !looks_random(units) {
+        return false;
+    }
+    // Five units are at least ten ASCII characters (five pairs); shorter runs are left alone,
+    // so that text without a 10-character ASCII run at a line edge or between non-ASCII text
+    // is never touched.
+    let ascii: usize = units
+        .iter()
+        .map(|u| s[u.start..u.end].iter().filter(|&&b| b < 0x80).count())
+        .sum();
+    if ascii < 10 {
         return false;
     }
     if g == Grammar::Triple {
         return true;
+    }
+    // Letters and digits alternating (`0A0a0A0A1a`, hex digests, identifiers) are text: five
+    // pairs of junk are all alphanumeric once in 500 (2.x/3.x), less often when longer.
+    if units
+        .iter()
+        .all(|u| matches!(u.c1, C1::Char(b'0'..=b'9') | C1::Bare) && u.c2.is_ascii_alphabetic())
+    {
+        return false;
     }
     // A tab `c1` shows as Discuz's `&nbsp; &nbsp; &nbsp; &nbsp; ` (12 bytes): not a space.
     let ws = units
@@ -352,7 +380,7 @@ fn scan_mid(s: &[u8], lo: usize, hi: usize, scratch: &mut Scratch, out: &mut Vec
             let n = units.len();
             if (MIN_UNITS..=MAX_UNITS_LINE).contains(&n)
                 && units[n - 1].end == jb
-                && plausible(g, units)
+                && plausible(s, g, units)
             {
                 out.push(Junk {
                     start: ja,

@@ -237,7 +237,7 @@ pub fn unit_bwd(
             let w = ws_len_before(s, c2_at);
             if w > 0 && c2_at - w > floor {
                 let b = s[c2_at - w - 1];
-                if is_c1(b) && c2_at - w - 1 >= floor {
+                if is_c1(b) && c2_at - w > floor {
                     return Some(Unit {
                         start: c2_at - w - 1,
                         end,
@@ -402,7 +402,22 @@ pub fn looks_random(units: &[Unit]) -> bool {
         c2_counts[k2] += 1;
         max2 = max2.max(c2_counts[k2]);
     }
-    (max1 as usize) < c1_limit(n) && (max2 as usize) < c2_limit(n)
+    (max1 as usize) < c1_limit(n)
+        && (max2 as usize) < c2_limit(n)
+        && (c1_counts[0x20] as usize) < space_limit(n)
+}
+
+/// Space is the one `c1` value that text is full of (`a b c d e`), so it gets its own, tighter
+/// bound: the smallest count with a binomial tail below 1e-4 for that value alone.
+fn space_limit(n: usize) -> usize {
+    match n {
+        0..=3 => 3,
+        4..=7 => 4,
+        8..=14 => 5,
+        15..=22 => 6,
+        23..=31 => 7,
+        _ => 8,
+    }
 }
 
 /// Smallest count of one `c1` value (of 28) among `n` random units whose probability, summed over
@@ -516,5 +531,9 @@ mod tests {
         assert!(looks_random(&mk("0 K( N$ i1 h& P# I' b- O")));
         assert!(!looks_random(&mk(", B, C, D, E, F")));
         assert!(!looks_random(&mk("/ \\/ \\/ \\/ \\/ \\")));
+        let mut v = Vec::new();
+        run_fwd(b"a b c d e", 0, Grammar::Triple, true, &mut v);
+        assert_eq!(v.len(), 5);
+        assert!(!looks_random(&v), "spaced letters are text");
     }
 }

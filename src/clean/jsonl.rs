@@ -142,8 +142,7 @@ impl Processor for JsonlCleaner {
         out: &mut Vec<u8>,
         stats: &mut JsonlStats,
     ) -> Result<(), JsonlError> {
-        let mut line_no = first_line;
-        for line in block.split_inclusive(|&b| b == b'\n') {
+        for (this, line) in (first_line..).zip(block.split_inclusive(|&b| b == b'\n')) {
             let content_len = line.len()
                 - line
                     .iter()
@@ -151,8 +150,6 @@ impl Processor for JsonlCleaner {
                     .take_while(|&&b| b == b'\n' || b == b'\r')
                     .count();
             let content = &line[..content_len];
-            let this = line_no;
-            line_no += 1;
             if content.iter().all(u8::is_ascii_whitespace) {
                 out.extend_from_slice(line);
                 continue;
@@ -193,16 +190,12 @@ mod tests {
     use super::*;
 
     fn run(input: &str, fields: &[&str], skip: bool) -> Result<(String, JsonlStats), JsonlError> {
-        let fields = fields.iter().map(|f| f.parse().unwrap()).collect();
+        let fields: Vec<FieldPath> = fields.iter().map(|f| f.parse().unwrap()).collect();
         let mut out = Vec::new();
         let stats = super::super::stream::run(input.as_bytes(), &mut out, 1, || {
-            JsonlCleaner::new(Options::default(), fields_clone(&fields), skip)
+            JsonlCleaner::new(Options::default(), fields.clone(), skip)
         })?;
         Ok((String::from_utf8(out).unwrap(), stats))
-    }
-
-    fn fields_clone(f: &Vec<FieldPath>) -> Vec<FieldPath> {
-        f.clone()
     }
 
     #[test]

@@ -23,3 +23,13 @@ pub mod stream;
 
 pub use block::{clean_block, clean_str, Cleaner, Options};
 pub use stats::{Form, Stats};
+
+/// Does `s`, whole, read as one Discuz junk string that the cleaner takes: 5..15 triples that
+/// look random? (For tests and for tools that generate junk.)
+pub fn looks_like_junk(s: &str) -> bool {
+    let mut units = Vec::new();
+    grammar::run_fwd(s.as_bytes(), 0, grammar::Grammar::Triple, false, &mut units);
+    (detect::MIN_UNITS..=detect::MAX_UNITS).contains(&units.len())
+        && units.last().is_some_and(|u| u.end == s.len())
+        && detect::plausible(s.as_bytes(), grammar::Grammar::Triple, &units)
+}

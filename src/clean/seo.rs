@@ -203,7 +203,7 @@ impl SeoFinder {
         self.suffix.clear();
         self.raw.clear();
         self.cands.clear();
-        if segs.len() < 2 {
+        if segs.is_empty() {
             return;
         }
         self.index(s, segs);
@@ -706,58 +706,129 @@ struct Entry {
 mod tests {
     use super::*;
 
-    fn seg(s: &str, sub: &str, after: bool, before: bool) -> Segment {
-        let start = s.find(sub).unwrap();
-        Segment {
-            start,
-            end: start + sub.len(),
-            after_junk: after,
-            before_junk: before,
-        }
+    /// Segments of `s`, given as `(text, after_junk, before_junk)`; texts are found in order.
+    fn find(s: &str, parts: &[(&str, bool, bool)]) -> Vec<String> {
+        let mut from = 0;
+        let segs: Vec<Segment> = parts
+            .iter()
+            .map(|&(t, after, before)| {
+                let start = from + s[from..].find(t).unwrap();
+                from = start + t.len();
+                Segment {
+                    start,
+                    end: start + t.len(),
+                    after_junk: after,
+                    before_junk: before,
+                }
+            })
+            .collect();
+        let mut out = Vec::new();
+        SeoFinder::default().find(s.as_bytes(), &segs, &mut out);
+        out.sort_unstable();
+        out.iter().map(|&(a, b)| s[a..b].to_string()).collect()
     }
 
     #[test]
-    fn recurring_suffix_is_removed_without_the_sentence_end() {
-        let s = "第一行。玩家俱乐部|第二行的规定玩家俱乐部|真实文本";
-        let segs = [
-            seg(s, "第一行。玩家俱乐部", false, true),
-            seg(s, "第二行的规定玩家俱乐部", false, true),
-            seg(s, "真实文本", true, false),
-        ];
-        let mut out = Vec::new();
-        SeoFinder::default().find(s.as_bytes(), &segs, &mut out);
-        let got: Vec<&str> = out.iter().map(|&(a, b)| &s[a..b]).collect();
-        assert_eq!(got, ["玩家俱乐部", "玩家俱乐部"]);
+    fn seen_on_both_sides_and_glued_proves_seo() {
+        // Font form (before junk) on two lines, span form (after junk) on a third.
+        let s = "第一行。玩家俱乐部|第二行的规定玩家俱乐部|玩家俱乐部真实文本";
+        let got = find(
+            s,
+            &[
+                ("第一行。玩家俱乐部", false, true),
+                ("第二行的规定玩家俱乐部", false, true),
+                ("玩家俱乐部真实文本", true, false),
+            ],
+        );
+        assert_eq!(got, ["玩家俱乐部", "玩家俱乐部", "玩家俱乐部"]);
+    }
+
+    #[test]
+    fn one_side_only_is_text() {
+        // A recurring line end (`unstable; urgency=low` in a changelog) never proves SEO.
+        let s = "pkg (1.0-2) unstable; urgency=low|pkg (1.0-1) unstable; urgency=low|其他";
+        let got = find(
+            s,
+            &[
+                ("pkg (1.0-2) unstable; urgency=low", false, true),
+                ("pkg (1.0-1) unstable; urgency=low", false, true),
+                ("其他", true, false),
+            ],
+        );
+        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]
     fn single_occurrence_is_kept() {
         let s = "第一行玩家俱乐部|第二行";
-        let segs = [
-            seg(s, "第一行玩家俱乐部", false, true),
-            seg(s, "第二行", true, false),
-        ];
-        let mut out = Vec::new();
-        SeoFinder::default().find(s.as_bytes(), &segs, &mut out);
-        assert!(out.is_empty());
+        assert!(find(
+            s,
+            &[("第一行玩家俱乐部", false, true), ("第二行", true, false)]
+        )
+        .is_empty());
     }
 
     #[test]
-    fn prefix_and_whole_segment() {
-        let s = "游戏攻略、补丁下载与玩家交流|游戏攻略、补丁下载与玩家交流这个工具";
-        let segs = [
-            seg(s, "游戏攻略、补丁下载与玩家交流|", true, false),
-            seg(s, "游戏攻略、补丁下载与玩家交流这个工具", true, false),
-        ];
-        let mut out = Vec::new();
-        SeoFinder::default().find(s.as_bytes(), &segs, &mut out);
-        let got: Vec<&str> = out.iter().map(|&(a, b)| &s[a..b]).collect();
-        assert_eq!(
-            got,
-            [
-                "游戏攻略、补丁下载与玩家交流",
-                "游戏攻略、补丁下载与玩家交流"
-            ]
+    fn repeated_whole_lines_are_text() {
+        // A refrain between junk strings: the same whole segment, glued to nothing.
+        let s = "作者:欧阳修|作者:欧阳修|作者:欧阳修";
+        let got = find(
+            s,
+            &[
+                ("作者:欧阳修", true, true),
+                ("作者:欧阳修", true, true),
+                ("作者:欧阳修", true, false),
+            ],
         );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn string_also_elsewhere_is_text() {
+        // `Problem:` starts lines with and without junk: it is the author's.
+        let s = "Problem: a|Problem: b|x Problem: c|Problem: d";
+        let got = find(
+            s,
+            &[
+                ("Problem: a", false, true),
+                ("Problem: b", true, false),
+                ("Problem: d", true, false),
+            ],
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn discuz_defaults_need_no_recurrence() {
+        let s = "正文Discuz! Board|下一行";
+        assert_eq!(
+            find(
+                s,
+                &[("正文Discuz! Board", false, true), ("下一行", true, false)]
+            ),
+            ["Discuz! Board"]
+        );
+    }
+
+    #[test]
+    fn longest_string_wins_and_artefacts_lose() {
+        // `o',国内 …` is a common suffix of two segments that ran into real text; the real SEO
+        // string is the shorter one, seen on more junk strings.
+        let seo = "国内 Linux 与开源软件爱好者的技术交流社区";
+        let s = format!("'no',{seo}|'so',{seo}|{seo}正文|{seo}又一行");
+        let a = format!("'no',{seo}");
+        let b = format!("'so',{seo}");
+        let c = format!("{seo}正文");
+        let d = format!("{seo}又一行");
+        let got = find(
+            &s,
+            &[
+                (&a, false, true),
+                (&b, false, true),
+                (&c, true, false),
+                (&d, true, false),
+            ],
+        );
+        assert_eq!(got, vec![seo; 4]);
     }
 }

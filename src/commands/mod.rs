@@ -35,12 +35,6 @@ impl Ui {
         eprintln!("unjam: error: {}", sanitize(&msg.to_string()));
     }
 
-    pub fn warn(&self, msg: impl std::fmt::Display) {
-        if !self.quiet {
-            eprintln!("unjam: warning: {}", sanitize(&msg.to_string()));
-        }
-    }
-
     /// Informational output (statistics, summaries): stderr, suppressed by `-q`.
     pub fn info(&self, msg: impl std::fmt::Display) {
         if !self.quiet {

@@ -1,0 +1,56 @@
+//! Shared test helpers: run the built binary in a fresh temporary directory with a clean
+//! environment, and report everything when an assertion fails.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// A scratch directory and a way to run `unjam` in it.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, contents).expect("write fixture");
+        p
+    }
+
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).expect("read output")
+    }
+
+    /// `unjam ARGS...` in the scratch directory, with HOME and UNJAM_* cleared.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("unjam").expect("binary built");
+        c.current_dir(self.dir.path())
+            .env("HOME", self.dir.path())
+            .env_remove("UNJAM_DEBUG_SEO");
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("UNJAM_") {
+                c.env_remove(k);
+            }
+        }
+        c.args(args);
+        c
+    }
+}
+
+/// Path of a file in the repository's fixtures/.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
