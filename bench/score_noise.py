@@ -18,13 +18,14 @@ the evaluation scorer:
 Usage:
   bench/score_noise.py --corpus ../shared/noise-corpus --unjam target/release/unjam
   bench/score_noise.py --corpus ../shared/noise-corpus --filter baseline   # README's regex
-  bench/score_noise.py ... --gate   # exit 1 when a figure misses the issue #2 floors
+  bench/score_noise.py ... --gate   # exit 1 when a figure falls below bench/floors.json "pinned"
 
 The filter is run once per file (`unjam clean FILE`), so it sees one post at a time, as a user
 cleaning a saved post would run it.
 """
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -34,9 +35,6 @@ from collections import defaultdict
 
 FAMILY_GROUP = {"X": "X", "D67": "D67", "D45": "D45/D23", "D23": "D45/D23"}
 VARIANTS = ["innertext", "gettext", "seedlike"]
-# Floors from issue #2 (junk recall per family group; real text overall).
-RECALL_FLOOR = {"X": 0.999, "D67": 0.99, "D45/D23": 0.90}
-LOST_CEILING = 0.0001  # real chars lost, fraction of real chars, overall
 
 
 def is_ws(c):
@@ -194,7 +192,7 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--unjam", help="path to the unjam binary")
     ap.add_argument("--filter", choices=["unjam", "baseline", "cat"], default="unjam")
-    ap.add_argument("--gate", action="store_true", help="exit 1 if a floor of issue #2 is missed")
+    ap.add_argument("--gate", action="store_true", help="exit 1 if a figure falls below its pinned floor")
     ap.add_argument("--show", type=int, default=0, help="print the N worst files (diffs)")
     ap.add_argument("--json", help="write the figures as JSON to this file")
     ap.add_argument("--family", help="score only posts of this family (X, D67, D45, D23)")
@@ -264,28 +262,44 @@ def main():
                                              "truth", "output", lineterm="", n=0):
                 print(repr(line)[1:-1] if any(ord(c) < 32 and c != "\t" for c in line) else line)
 
-    failures = []
-    for v in VARIANTS:
-        for g, floor in RECALL_FLOOR.items():
-            t = totals.get(f"{v}/{g}")
-            if t and t["junk"]:
-                rec = t["removed"] / t["junk"]
-                if rec < floor:
-                    failures.append(f"{v}/{g}: junk recall {rec*100:.3f}% < {floor*100:.1f}%")
-    lost_frac = a["lost"] / max(a["real"], 1)
-    if lost_frac > LOST_CEILING:
-        failures.append(f"real chars lost {a['lost']} = {lost_frac*100:.4f}% > {LOST_CEILING*100:.2f}%")
-    if a["added"]:
-        failures.append(f"real chars changed/added: {a['added']} (must be 0)")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "floors.json")) as f:
+        floors = json.load(f)
+    with open(os.path.join(args.corpus, "manifest.jsonl"), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:16]
+    if digest != floors["corpus_manifest_sha256_16"]:
+        print(f"\nnote: corpus manifest digest {digest} differs from floors.json; floors were set on another corpus")
+
+    def misses(level):
+        out = []
+        for v in VARIANTS:
+            for g in ["X", "D67", "D45/D23"]:
+                t = totals.get(f"{v}/{g}")
+                if t and t["junk"]:
+                    rec = t["removed"] / t["junk"]
+                    if rec < level[g]:
+                        out.append(f"{v}/{g}: junk recall {rec*100:.3f}% < {level[g]*100:.2f}%")
+        lost_frac = a["lost"] / max(a["real"], 1)
+        if lost_frac > level["lost_fraction"]:
+            out.append(f"real chars lost {a['lost']} = {lost_frac*100:.4f}% > {level['lost_fraction']*100:.2f}%")
+        if a["added"] > level["added"]:
+            out.append(f"real chars changed/added: {a['added']} > {level['added']}")
+        return out
+
     if args.json:
         with open(args.json, "w") as f:
             json.dump({k: dict(v) for k, v in totals.items()}, f, indent=1, sort_keys=True)
-    if failures:
-        print("\nmissed floors:\n  " + "\n  ".join(failures))
+    target_missed = misses(floors["target"])
+    pinned_missed = misses(floors["pinned"])
+    if target_missed:
+        print("\nissue #2 targets not met:\n  " + "\n  ".join(target_missed))
+    else:
+        print("\nall issue #2 targets met")
+    if pinned_missed:
+        print("\nREGRESSION below pinned floors (bench/floors.json):\n  " + "\n  ".join(pinned_missed))
         if args.gate:
             sys.exit(1)
-    else:
-        print("\nall floors of issue #2 met")
+    elif args.gate:
+        print("gate: no figure below its pinned floor")
 
 
 if __name__ == "__main__":

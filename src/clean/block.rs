@@ -80,6 +80,8 @@ pub struct Cleaner {
     seo: SeoFinder,
     seo_spans: Vec<(usize, usize)>,
     removals: Vec<Removal>,
+    /// The unfinished last line of the previous block (a piece of a long line) was changed.
+    piece_changed: std::cell::Cell<bool>,
 }
 
 impl Cleaner {
@@ -93,6 +95,7 @@ impl Cleaner {
             seo: SeoFinder::default(),
             seo_spans: Vec::new(),
             removals: Vec::new(),
+            piece_changed: std::cell::Cell::new(false),
         }
     }
 
@@ -387,7 +390,16 @@ impl Cleaner {
             let whole_line = (i > 0 || edges.starts_line) && complete;
             let may_be_boilerplate = self.opts.boilerplate && whole_line && line.boilerplate_gate;
             let has_removal = r < self.removals.len() && self.removals[r].start < line.end;
+            // A long line cut into pieces counts as changed once, when its last piece is done.
+            let carried = i == 0 && !edges.starts_line && self.piece_changed.replace(false);
             if !has_removal && !may_be_boilerplate && !line.join_next {
+                if carried {
+                    if complete {
+                        stats.lines_changed += 1;
+                    } else {
+                        self.piece_changed.set(true);
+                    }
+                }
                 continue;
             }
             out.extend_from_slice(&block[run_start..line.start]);
@@ -446,8 +458,12 @@ impl Cleaner {
                 out.extend_from_slice(&block[line.end..line.next]);
                 out.extend_from_slice(close.as_bytes());
             }
-            if changed || line.join_next {
-                stats.lines_changed += 1;
+            if changed || line.join_next || carried {
+                if complete {
+                    stats.lines_changed += 1;
+                } else {
+                    self.piece_changed.set(true);
+                }
             }
         }
         out.extend_from_slice(&block[run_start..]);
