@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use unjam::clean::jsonl::FieldPath;
+use unjam::output::Format;
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -10,6 +11,10 @@ Exit status:
   1  some input failed (each failure is named on stderr; the rest is still written),
      or --check found junk
   2  usage error (bad arguments)
+  3  thread not found            6  Discuz anti-theft page
+  4  login required              7  browser challenge (Cloudflare)
+  5  no permission               8  not a Discuz thread page
+     (3-8: every page failed on that same gate)
 
 Data goes to stdout, messages to stderr. Docs: README.md";
 
@@ -23,6 +28,10 @@ pub struct Cli {
     /// Print nothing on stderr but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// More messages on stderr (per page: kind, posts, charset).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +39,51 @@ pub enum Command {
     /// Strip jammer junk from text that was already scraped (files or stdin, to stdout).
     #[command(after_help = CLEAN_AFTER_HELP)]
     Clean(CleanArgs),
+    /// Extract the posts of saved Discuz thread pages (files, directories or stdin).
+    #[command(after_help = EXTRACT_AFTER_HELP)]
+    Extract(ExtractArgs),
+}
+
+const EXTRACT_AFTER_HELP: &str = "\
+Examples:
+  unjam extract page.html                          # a readable thread
+  curl -s URL | unjam extract --url URL -f jsonl   # one post per line
+  unjam extract -f json saved/ > threads.json      # a directory of pages, grouped by thread
+  unjam extract --charset gbk old-page.htm
+
+Exit status: 0 success, 1 some pages failed, 2 usage, 3 not found, 4 login required,
+5 no permission, 6 anti-theft page, 7 browser challenge, 8 not a Discuz thread page.";
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Saved pages: files, directories (every .html/.htm inside, recursively, grouped into
+    /// threads), or `-` for stdin (the default).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The page's address, for resolving relative links (a `<base href>` in the page wins).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Decode the page with this charset (gbk, gb18030, big5, utf-8, ...), whatever it declares.
+    #[arg(long, value_name = "LABEL")]
+    pub charset: Option<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Pages extracted in parallel; 0 means one per CPU.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Print counts to stderr: pages, threads, posts, failures.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 const CLEAN_AFTER_HELP: &str = "\

@@ -17,3 +17,6 @@
 
 pub mod atomic;
 pub mod clean;
+pub mod extract;
+pub mod model;
+pub mod output;

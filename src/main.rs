@@ -15,9 +15,13 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let ui = commands::Ui { quiet: cli.quiet };
+    let ui = commands::Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     let status = match cli.command {
         cli::Command::Clean(args) => commands::clean::run(args, &ui),
+        cli::Command::Extract(args) => commands::extract::run(args, &ui),
     };
     ExitCode::from(status.code())
 }

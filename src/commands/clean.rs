@@ -1,6 +1,6 @@
 //! `unjam clean`: files or stdin in, stdout (or `-o`, or the files themselves) out.
 
-use super::{is_broken_pipe, Status, Ui, Watched};
+use super::{io_message, is_broken_pipe, Status, Ui, Watched};
 use crate::cli::CleanArgs;
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -235,15 +235,6 @@ fn report(ui: &Ui, name: &str, f: &Failure) {
         Failure::Read(e) => ui.error(format!("{name}: cannot read: {}", io_message(e))),
         Failure::Write(e) => ui.error(format!("cannot write output: {}", io_message(e))),
         Failure::Jsonl(e) => ui.error(format!("{name}: {e}")),
-    }
-}
-
-/// `std::io::Error` renders as "No such file or directory (os error 2)"; drop the errno.
-fn io_message(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_owned(),
-        None => s,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Wiring of each subcommand to files, stdin and stdout. Errors are rendered here, once.
 
 pub mod clean;
+pub mod extract;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -13,21 +14,40 @@ pub enum Status {
     Failure,
     /// The arguments do not make sense together.
     Usage,
+    /// Every page failed on the same gate.
+    Gate(unjam::model::Gate),
 }
 
 impl Status {
     pub fn code(self) -> u8 {
+        use unjam::model::Gate;
         match self {
             Status::Success => 0,
             Status::Failure => 1,
             Status::Usage => 2,
+            Status::Gate(Gate::NotFound) => 3,
+            Status::Gate(Gate::LoginRequired) => 4,
+            Status::Gate(Gate::NoPermission) => 5,
+            Status::Gate(Gate::AntiTheft) => 6,
+            Status::Gate(Gate::Challenge) => 7,
+            Status::Gate(Gate::NotDiscuz) => 8,
         }
+    }
+}
+
+/// `std::io::Error` renders as "No such file or directory (os error 2)"; drop the errno.
+pub fn io_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
     }
 }
 
 /// How messages reach the user on stderr.
 pub struct Ui {
     pub quiet: bool,
+    pub verbose: u8,
 }
 
 impl Ui {

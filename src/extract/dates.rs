@@ -1,0 +1,203 @@
+//! Discuz dates: `2026-9-2 21:16:00`, `2026-9-2 21:16`, and relative ones (`1 小时前`,
+//! `昨天 09:05`) whose absolute time Discuz puts in a `title` attribute.
+//!
+//! Times are the board's local time; Discuz prints no offset, so none is invented: the ISO
+//! form is `2026-09-02T21:16:00`.
+
+/// Parse an absolute Discuz date (`Y-n-j H:i[:s]`, also with `/` or leading zeros, or a date
+/// alone) into ISO 8601 local time.
+pub fn parse_absolute(s: &str) -> Option<String> {
+    let s = s.trim().replace('\u{a0}', " ");
+    let s = s.strip_prefix("发表于").unwrap_or(&s).trim();
+    let (date, time) = match s.split_once(' ') {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (s, None),
+    };
+    let mut dp = date.split(['-', '/']);
+    let y: u32 = dp.next()?.parse().ok()?;
+    let m: u32 = dp.next()?.parse().ok()?;
+    let d: u32 = dp.next()?.parse().ok()?;
+    if dp.next().is_some()
+        || !(1900..=2999).contains(&y)
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+    {
+        return None;
+    }
+    let (hh, mm, ss) = match time {
+        None => (0, 0, 0),
+        Some(t) => {
+            let mut tp = t.split(':');
+            let hh: u32 = tp.next()?.parse().ok()?;
+            let mm: u32 = tp.next()?.parse().ok()?;
+            let ss: u32 = match tp.next() {
+                Some(x) => x.parse().ok()?,
+                None => 0,
+            };
+            if tp.next().is_some() || hh > 23 || mm > 59 || ss > 60 {
+                return None;
+            }
+            (hh, mm, ss)
+        }
+    };
+    Some(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"))
+}
+
+/// Is this a relative date as Discuz prints them (`N 秒前`, `N 分钟前`, `N 小时前`, `N 天前`,
+/// `半小时前`, `刚刚`, `昨天 09:05`, `前天 21:00`)?
+pub fn is_relative(s: &str) -> bool {
+    let s = s.trim();
+    s.ends_with('前') || s.starts_with("昨天") || s.starts_with("前天") || s == "刚刚"
+}
+
+/// Resolve the relative dates that name a day and a time (`今天 08:00`, `昨天 09:05`,
+/// `前天 21:00`) against the board's current date. `N 小时前`, `N 天前` and the like are not
+/// exact and stay unresolved.
+pub fn resolve_relative(s: &str, today: Option<(i32, u32, u32)>) -> Option<String> {
+    let (y, m, d) = today?;
+    let s = s.trim().replace('\u{a0}', " ");
+    let s = s.strip_prefix("发表于").unwrap_or(&s).trim();
+    let (back, rest) = [("今天", 0), ("昨天", 1), ("前天", 2)]
+        .iter()
+        .find_map(|&(w, n)| Some((n, s.strip_prefix(w)?)))?;
+    let (hh, mm) = rest.trim().split_once(':')?;
+    let (hh, mm): (u32, u32) = (hh.parse().ok()?, mm.trim().get(..2)?.parse().ok()?);
+    if hh > 23 || mm > 59 {
+        return None;
+    }
+    let (y, m, d) = civil_from_days(days_from_civil(y, m, d) - back);
+    Some(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:00"))
+}
+
+/// The board's current date: the footer of desktop pages prints it (`GMT+8, 2026-11-29 11:23`);
+/// otherwise the HTTP `Date` shifted by the footer's offset, or by GMT+8 (Discuz's default).
+pub fn today(page: &str, http_date: Option<i64>) -> Option<(i32, u32, u32)> {
+    let offset_hours: i64 = page
+        .find("GMT+")
+        .or_else(|| page.find("GMT-"))
+        .and_then(|i| {
+            let sign = if &page[i + 3..i + 4] == "-" { -1 } else { 1 };
+            let digits: String = page[i + 4..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            digits.parse::<i64>().ok().map(|h| sign * h)
+        })
+        .unwrap_or(8);
+    if let Some(i) = page.find("GMT+").or_else(|| page.find("GMT-")) {
+        let after = &page[i..page.len().min(i + 40)];
+        if let Some((_, rest)) = after.split_once(", ") {
+            let date = rest.split_whitespace().next().unwrap_or("");
+            if let Some(iso) = parse_absolute(date) {
+                let (y, m, d) = (
+                    iso[..4].parse().ok()?,
+                    iso[5..7].parse().ok()?,
+                    iso[8..10].parse().ok()?,
+                );
+                return Some((y, m, d));
+            }
+        }
+    }
+    let t = http_date? + offset_hours * 3600;
+    Some(civil_from_days(t.div_euclid(86_400)))
+}
+
+/// Unix seconds from an HTTP date (`Sun, 29 Nov 2026 03:23:16 GMT`).
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let mut p = s.split_whitespace().skip(1);
+    let d: u32 = p.next()?.parse().ok()?;
+    let mon = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let name = p.next()?;
+    let m = mon.iter().position(|x| *x == name)? as u32 + 1;
+    let y: i32 = p.next()?.parse().ok()?;
+    let mut hms = p.next()?.split(':').map(|x| x.parse::<i64>().ok());
+    let (hh, mm, ss) = (hms.next()??, hms.next()??, hms.next()??);
+    Some(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((y + i64::from(m <= 2)) as i32, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_days() {
+        let today = Some((2026, 3, 1));
+        assert_eq!(
+            resolve_relative("昨天\u{a0}09:05", today).as_deref(),
+            Some("2026-02-28T09:05:00")
+        );
+        assert_eq!(
+            resolve_relative("前天 21:00", today).as_deref(),
+            Some("2026-02-27T21:00:00")
+        );
+        assert_eq!(resolve_relative("1 小时前", today), None);
+        assert_eq!(resolve_relative("昨天 09:05", None), None);
+    }
+
+    #[test]
+    fn today_from_footer_or_http_date() {
+        assert_eq!(
+            today("<p>GMT+8, 2026-11-29 11:23</p>", None),
+            Some((2026, 11, 29))
+        );
+        let t = parse_http_date("Sun, 29 Nov 2026 20:23:16 GMT").unwrap();
+        assert_eq!(today("no footer", Some(t)), Some((2026, 11, 30)));
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    }
+
+    #[test]
+    fn absolute() {
+        assert_eq!(
+            parse_absolute("2026-9-2 21:16:00").as_deref(),
+            Some("2026-09-02T21:16:00")
+        );
+        assert_eq!(
+            parse_absolute("发表于 2026-10-9 22:30").as_deref(),
+            Some("2026-10-09T22:30:00")
+        );
+        assert_eq!(
+            parse_absolute("2026-11-28").as_deref(),
+            Some("2026-11-28T00:00:00")
+        );
+        assert_eq!(
+            parse_absolute("2008/5/16 15:15:13").as_deref(),
+            Some("2008-05-16T15:15:13")
+        );
+        assert_eq!(parse_absolute("昨天 09:05"), None);
+        assert_eq!(parse_absolute("2026-13-1 10:00"), None);
+        assert_eq!(parse_absolute("2026-1-1 25:00"), None);
+    }
+
+    #[test]
+    fn relative() {
+        assert!(is_relative("1\u{a0}小时前"));
+        assert!(is_relative("昨天 09:05"));
+        assert!(!is_relative("2026-9-2 21:16"));
+    }
+}

@@ -1,0 +1,359 @@
+//! Stage 2: posts out of saved Discuz pages, the jammer removed structurally.
+//!
+//! ```text
+//!   bytes ─ charset ─> text ─ html5ever ─> DOM ─ kind? ─┬─ desktop / mobile / printable / archiver / discuz7 ─> Page
+//!                                                      └─ gate: not found, login, no permission, anti-theft, challenge, not Discuz
+//! ```
+//!
+//! Each page kind has its own module; every selector lives in [`selectors`]; bodies become text
+//! in [`text`]. The plain-text cleaner runs over every post afterwards as a guard: structural
+//! removal is exact, so it should find nothing, and what it finds is counted.
+
+pub mod archiver;
+pub mod assemble;
+pub mod charset;
+pub mod dates;
+pub mod desktop;
+pub mod discuz7;
+pub mod gate;
+pub mod mobile;
+pub mod printable;
+pub mod selectors;
+pub mod text;
+pub mod urls;
+
+use crate::model::{Gate, Page, PageKind, Pager, Post};
+use encoding_rs::Encoding;
+use scraper::{ElementRef, Html};
+use text::HiddenClasses;
+use urls::Resolver;
+
+/// How to read a page.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Charset given by the user: wins over everything.
+    pub charset: Option<&'static Encoding>,
+    /// Charset from the HTTP `Content-Type` header, when the page was fetched.
+    pub header_charset: Option<&'static Encoding>,
+    /// The page's address (for relative links; `<base href>` wins).
+    pub url: Option<String>,
+    /// HTTP status, when the page was fetched (404 means not found whatever the body says).
+    pub status: Option<u16>,
+    /// The HTTP `Date` of the response, as Unix seconds: with the board's time zone it gives
+    /// the day that relative dates (`昨天 09:05`) count from, on pages that do not print it.
+    pub date: Option<i64>,
+}
+
+/// Why a page gave no posts.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("{0}")]
+    Gate(Gate),
+}
+
+impl ExtractError {
+    pub fn gate(&self) -> Gate {
+        match self {
+            ExtractError::Gate(g) => *g,
+        }
+    }
+}
+
+/// Everything a kind extractor needs about the page.
+pub struct Doc<'a> {
+    pub html: &'a Html,
+    pub hidden: HiddenClasses,
+    pub urls: Resolver,
+    /// The page URL as best known (`--url`, canonical link, REPORTURL).
+    pub page_url: Option<String>,
+    /// The board's current date, for relative dates: from the footer (`GMT+8, 2026-11-29
+    /// 11:23`), else from the HTTP `Date` in the footer's time zone (GMT+8 when not shown).
+    pub today: Option<(i32, u32, u32)>,
+}
+
+/// Extract the posts of one page.
+pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> {
+    let (enc, _) = charset::choose(bytes, opts.charset, opts.header_charset);
+    let text = charset::decode(bytes, enc);
+    let html = Html::parse_document(&text);
+    let base = html
+        .select(selectors::base())
+        .next()
+        .and_then(|b| b.value().attr("href"));
+    let urls = Resolver::new(opts.url.as_deref(), base);
+    let page_url = opts
+        .url
+        .clone()
+        .or_else(|| {
+            html.select(selectors::canonical())
+                .next()
+                .and_then(|l| l.value().attr("href"))
+                .map(|h| urls.resolve(h))
+        })
+        .or_else(|| report_url(&text));
+    let today = dates::today(&text, opts.date);
+    let doc = Doc {
+        html: &html,
+        hidden: HiddenClasses::from_document(&html),
+        urls,
+        page_url,
+        today,
+    };
+
+    let kind = detect_kind(&html, &text);
+    let page = match kind {
+        Some(PageKind::Desktop) => desktop::extract(&doc),
+        Some(PageKind::Mobile) => mobile::extract(&doc),
+        Some(PageKind::Printable) => printable::extract(&doc),
+        Some(PageKind::Archiver) => archiver::extract(&doc),
+        Some(PageKind::Discuz7) => discuz7::extract(&doc),
+        None => None,
+    };
+    let Some(mut page) = page.filter(|p| !p.posts.is_empty()) else {
+        return Err(ExtractError::Gate(gate::detect(&html, &text, opts.status)));
+    };
+    if opts.status == Some(404) {
+        return Err(ExtractError::Gate(Gate::NotFound));
+    }
+    page.charset = enc.name();
+    page.url = doc.page_url.clone();
+    if page.tid.is_none() {
+        page.tid = doc.page_url.as_deref().and_then(urls::tid_of);
+    }
+    // Guard: structural removal is exact, so the text cleaner should find nothing here.
+    let opts = crate::clean::Options {
+        boilerplate: false,
+        ..crate::clean::Options::default()
+    };
+    for post in &mut page.posts {
+        let (_, stats) = crate::clean::clean_str(&post.text, &opts);
+        page.guard_removed +=
+            stats.strings(crate::clean::Form::Triple) + stats.strings(crate::clean::Form::Pair);
+    }
+    Ok(page)
+}
+
+/// Which view of a thread this is, from its structure.
+fn detect_kind(html: &Html, text: &str) -> Option<PageKind> {
+    if html.select(selectors::x_body()).next().is_some() {
+        return Some(PageKind::Desktop);
+    }
+    if html.select(selectors::d7_body()).next().is_some() {
+        return Some(PageKind::Discuz7);
+    }
+    if html.select(selectors::m_posts()).next().is_some() {
+        return Some(PageKind::Mobile);
+    }
+    if text.contains("<b>作者: </b>") && text.contains("<hr noshade") {
+        return Some(PageKind::Printable);
+    }
+    if html.select(selectors::a_content()).next().is_some() && text.contains("Archiver") {
+        return Some(PageKind::Archiver);
+    }
+    None
+}
+
+/// The page URL Discuz X puts, base64-encoded, in the `REPORTURL` script variable.
+fn report_url(text: &str) -> Option<String> {
+    let i = text.find("REPORTURL = '")? + "REPORTURL = '".len();
+    let b64 = &text[i..i + text[i..].find('\'')?];
+    let bytes = base64_decode(b64)?;
+    let s = String::from_utf8(bytes).ok()?;
+    s.starts_with("http").then_some(s)
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= val(c)? << (18 - 6 * i);
+        }
+        let n = chunk.len();
+        if n < 2 {
+            return None;
+        }
+        out.push((acc >> 16) as u8);
+        if n > 2 {
+            out.push((acc >> 8) as u8);
+        }
+        if n > 3 {
+            out.push(acc as u8);
+        }
+    }
+    Some(out)
+}
+
+// ---------------------------------------------------------------- helpers shared by the kinds
+
+/// The text of an element, whitespace collapsed, hidden parts skipped.
+pub fn text_of(el: ElementRef<'_>, hidden: &HiddenClasses) -> String {
+    text::plain_text(*el, hidden)
+}
+
+/// Only the element's own text nodes (not its children's), collapsed.
+pub fn own_text(el: ElementRef<'_>) -> String {
+    let s: String = el
+        .children()
+        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+        .collect();
+    s.replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Floor from what Discuz prints: 楼主/沙发/板凳/地板, `5#`, `5楼`, `<em>5</em>`.
+pub fn parse_floor(s: &str) -> Option<u32> {
+    let s = s.trim();
+    match s {
+        "楼主" => return Some(1),
+        "沙发" => return Some(2),
+        "板凳" => return Some(3),
+        "地板" => return Some(4),
+        _ => {}
+    }
+    let digits: String = s
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok().filter(|&n| n > 0)
+}
+
+/// `uid=N` in a profile link.
+pub fn uid_of(href: &str) -> Option<u64> {
+    urls::query_u64(href, "uid").or_else(|| {
+        // space-uid-N.html
+        let file = href.rsplit('/').next()?;
+        file.strip_prefix("space-uid-")?
+            .split('.')
+            .next()?
+            .parse()
+            .ok()
+    })
+}
+
+/// Date of a post from its date element: the `title` of a relative date's `<span>` wins.
+pub fn posted(
+    el: ElementRef<'_>,
+    hidden: &HiddenClasses,
+    today: Option<(i32, u32, u32)>,
+) -> (Option<String>, Option<String>) {
+    let shown = text_of(el, hidden);
+    let title = el.descendants().filter_map(ElementRef::wrap).find_map(|e| {
+        e.value()
+            .attr("title")
+            .filter(|t| dates::parse_absolute(t).is_some())
+    });
+    let shown = shown
+        .strip_prefix("发表于")
+        .map(str::trim)
+        .unwrap_or(&shown)
+        .to_owned();
+    let iso = title
+        .and_then(dates::parse_absolute)
+        .or_else(|| dates::parse_absolute(&shown))
+        .or_else(|| dates::resolve_relative(&shown, today));
+    (iso, (!shown.is_empty()).then_some(shown))
+}
+
+/// Pager `div.pg` (X desktop and touch): current page, page count, next page.
+pub fn pager_x(doc: &Doc<'_>) -> Pager {
+    let html = doc.html;
+    let page = html
+        .select(selectors::pager_current())
+        .next()
+        .and_then(|s| own_text(s).parse().ok());
+    let from_label = html
+        .select(selectors::pager_label())
+        .next()
+        .and_then(|s| s.value().attr("title"))
+        .and_then(|t| {
+            t.trim_start_matches('共')
+                .trim_end_matches('页')
+                .trim()
+                .parse()
+                .ok()
+        });
+    let from_links = html
+        .select(selectors::pager())
+        .next()
+        .map(|pg| {
+            pg.select(&scraper::Selector::parse("a, strong").expect("valid"))
+                .filter_map(|a| parse_floor(&text_of(a, &doc.hidden)))
+                .max()
+        })
+        .unwrap_or(None);
+    let next = html
+        .select(selectors::pager_next())
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .map(|h| doc.urls.resolve(h));
+    let pages = from_label.or(from_links).or(page.map(|_| 1));
+    Pager {
+        page: page.or(Some(1)).filter(|_| true),
+        pages: pages.or(Some(1)),
+        next,
+    }
+}
+
+/// A post whose fields the kind extractors fill.
+pub fn post_from_body(body: text::Body) -> Post {
+    Post {
+        text: body.text,
+        quotes: body.quotes,
+        images: body.images,
+        attachments: body.attachments,
+        edited_by: body.edited_by,
+        edited_at: body.edited_at,
+        hidden: body.hidden,
+        hidden_notice: body.hidden_notice,
+        ..Post::default()
+    }
+}
+
+/// The title from `<title>`: Discuz writes `SUBJECT - FORUM - BBNAME - Powered by Discuz!`.
+pub fn title_from_head(html: &Html) -> Option<String> {
+    let t: String = html.select(selectors::title()).next()?.text().collect();
+    let first = t.split(" - ").next()?.trim();
+    (!first.is_empty()).then(|| first.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floors() {
+        assert_eq!(parse_floor("楼主"), Some(1));
+        assert_eq!(parse_floor("地板"), Some(4));
+        assert_eq!(parse_floor("11#"), Some(11));
+        assert_eq!(parse_floor("5楼"), Some(5));
+        assert_eq!(parse_floor("5 #"), Some(5));
+        assert_eq!(parse_floor(""), None);
+    }
+
+    #[test]
+    fn report_url_decodes() {
+        let page = "var REPORTURL = 'aHR0cDovLzEyNy4wLjAuMTo4MDgwL2ZvcnVtLnBocD9tb2Q9dmlld3RocmVhZCZhY3Rpb249cHJpbnRhYmxlJnRpZD0yMg==', x";
+        assert_eq!(
+            report_url(page).as_deref(),
+            Some("http://127.0.0.1:8080/forum.php?mod=viewthread&action=printable&tid=22")
+        );
+    }
+}

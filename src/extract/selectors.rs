@@ -1,0 +1,89 @@
+//! Every Discuz selector unjam uses, in one place, as named data. Each comes from the templates
+//! named beside it (X3.5 `template/default/forum/viewthread*.htm`, touch `template/default/touch`,
+//! 7.2 `templates/default/viewthread*.htm`).
+
+use scraper::Selector;
+use std::sync::OnceLock;
+
+macro_rules! selectors {
+    ($($(#[$doc:meta])* $name:ident = $css:expr;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name() -> &'static Selector {
+                static S: OnceLock<Selector> = OnceLock::new();
+                S.get_or_init(|| Selector::parse($css).expect(concat!("valid selector: ", $css)))
+            }
+        )*
+        #[cfg(test)]
+        pub fn all() -> Vec<&'static Selector> {
+            vec![$($name()),*]
+        }
+    };
+}
+
+selectors! {
+    style = "style";
+    base = "base[href]";
+    canonical = "link[rel=canonical][href]";
+    title = "title";
+    meta_generator = "meta[name=generator]";
+
+    // ---- Discuz! X desktop (forum/viewthread.htm, viewthread_node.htm)
+    /// The thread title.
+    x_subject = "#thread_subject";
+    /// One post's outer block: `div#post_PID > table#pidPID.plhin`.
+    x_post_tables = "div#postlist > div[id^=post_] > table[id^=pid]";
+    /// Body `td.t_f#postmessage_PID`.
+    x_body = "td.t_f[id^=postmessage_], div.t_f[id^=postmessage_]";
+    /// Author link in the side column.
+    x_author = "div.authi a.xw1, div.pi div.authi a";
+    /// `em#authorpostonPID`.
+    x_posted = "em[id^=authorposton]";
+    /// `a#postnumPID`.
+    x_postnum = "a[id^=postnum]";
+    /// Breadcrumb links.
+    x_crumbs = "#pt .z a";
+    /// The pager.
+    pager = "div.pg";
+    pager_next = "div.pg a.nxt";
+    pager_last = "div.pg a.last";
+    pager_label = "div.pg label span[title]";
+    pager_current = "div.pg strong";
+    /// Sub-headings of replies.
+    x_reply_subject = "div.pct h2, div.pcb h2";
+
+    // ---- touch view (touch/forum/viewthread.htm)
+    m_posts = "div.plc[id^=pid]";
+    m_body = "div.message";
+    m_floor = "li.mtit span.y";
+    m_author = "li.mtit span.z a";
+    m_author_any = "li.mtit span.z";
+    m_time = "li.mtime";
+    m_subject = "div.view_tit, h2.view_tit, div.viewthread_title";
+
+    // ---- archiver (archiver/forum/viewthread.htm)
+    a_content = "#content";
+    a_nav = "#nav a";
+    a_pages = "div.page a, .page a";
+
+    // ---- Discuz! 6/7 (templates/default/viewthread.htm, viewthread_node.htm)
+    d7_posts = "table[id^=pid]";
+    d7_body = "td.t_msgfont[id^=postmessage_], div.t_msgfont[id^=postmessage_]";
+    d7_author = "td.postauthor div.postinfo a, div.authorinfo a.posterlink, div.popuserinfo p a";
+    d7_title = "#threadtitle h1";
+    d7_pages = "div.pages";
+    d7_pages_next = "div.pages a.next";
+    d7_nav = "#nav a";
+
+    // ---- gates
+    login_form = "form#loginform, form[name=login], #messagelogin, form[action*='action=login']";
+    message_text = "#messagetext, .alert_error, .alert_info, div.showmessage, #messagetext p";
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn all_selectors_parse() {
+        assert!(super::all().len() > 20);
+    }
+}

@@ -1,0 +1,143 @@
+//! Links in pages: resolving relative URLs, and reading ids out of Discuz URL forms.
+
+use url::Url;
+
+/// Resolves links of one page: `<base href>` wins, then the page's own URL.
+#[derive(Clone, Debug, Default)]
+pub struct Resolver {
+    base: Option<Url>,
+}
+
+impl Resolver {
+    pub fn new(page_url: Option<&str>, base_href: Option<&str>) -> Self {
+        let page = page_url.and_then(|u| Url::parse(u).ok());
+        let base = match (base_href, &page) {
+            (Some(b), Some(p)) => p.join(b).ok(),
+            (Some(b), None) => Url::parse(b).ok(),
+            (None, p) => p.clone(),
+        };
+        Resolver {
+            base: base.or(page),
+        }
+    }
+
+    /// The absolute form of `href`, or `href` itself when there is no base to resolve against.
+    pub fn resolve(&self, href: &str) -> String {
+        let href = href.trim();
+        match &self.base {
+            Some(b) => b
+                .join(href)
+                .map(String::from)
+                .unwrap_or_else(|_| href.to_owned()),
+            None => Url::parse(href)
+                .map(String::from)
+                .unwrap_or_else(|_| href.to_owned()),
+        }
+    }
+
+    pub fn base(&self) -> Option<&Url> {
+        self.base.as_ref()
+    }
+}
+
+/// The value of query parameter `key` as a number: `…&tid=5&…` → 5. Works on relative links and
+/// on `&amp;` left in attribute text.
+pub fn query_u64(href: &str, key: &str) -> Option<u64> {
+    let q = href.split_once('?').map_or(href, |(_, q)| q);
+    q.split(['&', ';', '#']).find_map(|kv| {
+        let kv = kv.strip_prefix("amp;").unwrap_or(kv);
+        let (k, v) = kv.split_once('=')?;
+        (k == key).then(|| v.parse().ok()).flatten()
+    })
+}
+
+/// Thread id from any Discuz thread URL form: `forum.php?mod=viewthread&tid=T`,
+/// `viewthread.php?tid=T`, `thread-T-P-1.html`, `archiver/?tid-T.html`, `archiver/tid-T.html`,
+/// `redirect…&ptid=T`.
+pub fn tid_of(href: &str) -> Option<u64> {
+    if let Some(t) = query_u64(href, "tid").or_else(|| query_u64(href, "ptid")) {
+        return Some(t);
+    }
+    let path = href.split(['?', '#']).next().unwrap_or(href);
+    let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some(rest) = file.strip_prefix("thread-") {
+        return rest.split('-').next()?.parse().ok();
+    }
+    // archiver: `?tid-5.html`, `tid-5.html`, `?tid-5.html&page=2`
+    let tail = href.rsplit(['/', '?']).next().unwrap_or(href);
+    tail.strip_prefix("tid-")
+        .and_then(|r| r.split(['.', '-', '&']).next()?.parse().ok())
+}
+
+/// Forum id from `forumdisplay&fid=F`, `forum-F-P.html`, `archiver/?fid-F.html`.
+pub fn fid_of(href: &str) -> Option<u64> {
+    if let Some(f) = query_u64(href, "fid") {
+        return Some(f);
+    }
+    let path = href.split(['?', '#']).next().unwrap_or(href);
+    let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some(rest) = file.strip_prefix("forum-") {
+        return rest.split('-').next()?.parse().ok();
+    }
+    let tail = href.rsplit(['/', '?']).next().unwrap_or(href);
+    tail.strip_prefix("fid-")
+        .and_then(|r| r.split(['.', '-', '&']).next()?.parse().ok())
+}
+
+/// Page number from `&page=P`, `thread-T-P-1.html`, archiver `&page=P`.
+pub fn page_of(href: &str) -> Option<u32> {
+    if let Some(p) = query_u64(href, "page") {
+        return u32::try_from(p).ok();
+    }
+    let path = href.split(['?', '#']).next().unwrap_or(href);
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let rest = file.strip_prefix("thread-")?;
+    rest.split('-').nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_url_forms() {
+        assert_eq!(
+            tid_of("forum.php?mod=viewthread&tid=22&extra=page%3D1"),
+            Some(22)
+        );
+        assert_eq!(
+            tid_of("forum.php?mod=viewthread&amp;tid=5&amp;page=2"),
+            Some(5)
+        );
+        assert_eq!(tid_of("http://x/thread-5-3-1.html"), Some(5));
+        assert_eq!(tid_of("viewthread.php?tid=9"), Some(9));
+        assert_eq!(tid_of("archiver/?tid-22.html"), Some(22));
+        assert_eq!(tid_of("http://x/archiver/tid-22.html"), Some(22));
+        assert_eq!(
+            tid_of("forum.php?mod=redirect&goto=findpost&ptid=5&pid=29"),
+            Some(5)
+        );
+        assert_eq!(fid_of("forum.php?mod=forumdisplay&fid=2&page=1"), Some(2));
+        assert_eq!(fid_of("forum-36-1.html"), Some(36));
+        assert_eq!(fid_of("?fid-36.html"), Some(36));
+        assert_eq!(page_of("thread-5-3-1.html"), Some(3));
+        assert_eq!(page_of("forum.php?mod=viewthread&tid=5&page=4"), Some(4));
+        assert_eq!(
+            query_u64("a?goto=findpost&amp;pid=112&amp;ptid=22", "pid"),
+            Some(112)
+        );
+    }
+
+    #[test]
+    fn base_href_wins() {
+        let r = Resolver::new(Some("http://a.example/x/y.html"), Some("http://b.example/"));
+        assert_eq!(
+            r.resolve("forum.php?tid=1"),
+            "http://b.example/forum.php?tid=1"
+        );
+        let r = Resolver::new(Some("http://a.example/x/y.html"), None);
+        assert_eq!(r.resolve("z.gif"), "http://a.example/x/z.gif");
+        let r = Resolver::new(None, None);
+        assert_eq!(r.resolve("z.gif"), "z.gif");
+    }
+}
