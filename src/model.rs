@@ -76,10 +76,8 @@ pub struct Image {
     /// Absolute URL (`file`/`zoomfile` over the `none.gif` placeholder).
     pub url: String,
     /// A smiley (dropped from text, kept here).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub smiley: bool,
     /// Attachment id, for attached images.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aid: Option<u64>,
 }
 
@@ -92,7 +90,6 @@ pub struct Attachment {
     /// Size as shown (`5.74 KB`).
     pub size: Option<String>,
     /// The uploader's description, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -118,7 +115,6 @@ pub struct Post {
     pub author: Option<String>,
     pub author_uid: Option<u64>,
     /// Posted by a guest or anonymously.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub anonymous: bool,
     /// Time as ISO 8601 local time of the board, without offset (`2026-09-02T21:16:00`).
     pub posted_at: Option<String>,
@@ -127,23 +123,17 @@ pub struct Post {
     /// Body text, jammer removed, quotes included and marked with `> `.
     pub text: String,
     /// Quotes in the body, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub quotes: Vec<Quote>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<Image>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
     /// From the `本帖最后由 NAME 于 DATE 编辑` notice (removed from `text`).
     pub edited_by: Option<String>,
     pub edited_at: Option<String>,
     /// Part of the post is hidden from this viewer (`[hide]`, purchase, banned author).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
     /// The notice shown in place of hidden content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden_notice: Option<String>,
     /// Subject of a reply, when it has one (the first post's is the thread title).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Page of the thread this post was read from.
     pub page: Option<u32>,
@@ -158,6 +148,8 @@ pub struct Pager {
     pub pages: Option<u32>,
     /// Absolute URL of the next page (`a.nxt`).
     pub next: Option<String>,
+    /// The numbered page links the pager shows, resolved: `(page, url)`.
+    pub links: Vec<(u32, String)>,
 }
 
 /// One extracted page.
@@ -190,8 +182,9 @@ pub struct Thread {
     pub url: Option<String>,
     /// Pages in the thread, as the pager says.
     pub pages: Option<u32>,
-    /// URLs of the pages the posts came from, in page order.
-    pub page_urls: Vec<String>,
+    /// The URL of each page: entry `i` is page `i + 1`, `null` where neither a page nor a
+    /// pager link nor the thread's URL pattern tells it.
+    pub page_urls: Vec<Option<String>>,
     pub kind: PageKind,
     pub charset: &'static str,
     pub posts: Vec<Post>,

@@ -34,6 +34,7 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
         None => None,
     };
     let mut inputs = Vec::new();
+    let mut empty_dirs = 0;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -50,6 +51,11 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
             if let Err(e) = walk(p, &mut found) {
                 ui.error(format!("{}: cannot read directory: {e}", p.display()));
                 return Status::Failure;
+            }
+            if found.is_empty() {
+                ui.error(format!("{}: no .html or .htm files inside", p.display()));
+                empty_dirs += 1;
+                continue;
             }
             found.sort();
             inputs.extend(found.into_iter().map(|f| Input {
@@ -75,6 +81,9 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
     }
     .min(inputs.len().max(1));
 
+    if inputs.is_empty() {
+        return Status::Failure;
+    }
     let outcomes = read_all(&inputs, &args, given, threads);
     let mut pages = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
@@ -117,7 +126,20 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
     let guard: u64 = pages.iter().map(|p| p.guard_removed).sum();
     let threads_out = assemble::assemble(pages);
     let n_posts: usize = threads_out.iter().map(|t| t.posts.len()).sum();
+    for t in &threads_out {
+        if let Some(missing) = missing_pages(t) {
+            ui.info(format!(
+                "thread {}: {missing} not among the inputs",
+                t.tid.map_or("?".into(), |n| n.to_string())
+            ));
+        }
+    }
 
+    if n_pages == 0 {
+        // Nothing extracted: an existing output file keeps its contents.
+        failures.extend((0..empty_dirs).map(|_| Failure::Io));
+        return exit_status(&failures, 0);
+    }
     let escape = args.output.is_none() && io::stdout().is_terminal();
     let write = |w: &mut dyn Write| -> io::Result<()> {
         for t in &threads_out {
@@ -146,7 +168,24 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
             threads_out.len()
         ));
     }
+    failures.extend((0..empty_dirs).map(|_| Failure::Io));
     exit_status(&failures, n_pages)
+}
+
+/// "page 3 of 3", "pages 2, 5 of 7": pages the pager announces that no input gave.
+fn missing_pages(t: &unjam::model::Thread) -> Option<String> {
+    let total = t.pages?;
+    let seen: std::collections::BTreeSet<u32> = t.posts.iter().filter_map(|p| p.page).collect();
+    let missing: Vec<u32> = (1..=total).filter(|n| !seen.contains(n)).collect();
+    let mut list: Vec<String> = missing.iter().take(10).map(u32::to_string).collect();
+    if missing.len() > 10 {
+        list.push(format!("… ({} in all)", missing.len()));
+    }
+    match missing.len() {
+        0 => None,
+        1 => Some(format!("page {} of {total}", list[0])),
+        _ => Some(format!("pages {} of {total}", list.join(", "))),
+    }
 }
 
 enum Failure {
@@ -172,7 +211,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
-        let ft = entry.file_type()?;
+        let mut ft = entry.file_type()?;
+        // Linked files count; linked directories are not followed (no cycles, no surprises).
+        if ft.is_symlink() {
+            match fs::metadata(&path) {
+                Ok(m) if m.is_file() => ft = m.file_type(),
+                _ => continue,
+            }
+        }
         if ft.is_dir() {
             walk(&path, out)?;
         } else if ft.is_file()
@@ -238,60 +284,21 @@ fn read_one(
         .path
         .as_ref()
         .and_then(|p| fs::read_to_string(p.with_extension("headers")).ok());
-    let (status, header_charset, date) = sidecar
+    let mut opts = sidecar
         .as_deref()
-        .map(parse_headers)
-        .unwrap_or((None, None, None));
-    let opts = Options {
-        charset: given,
-        header_charset,
-        url: args.url.clone(),
-        status,
-        date,
-    };
+        .map(Options::from_response_head)
+        .unwrap_or_default();
+    opts.charset = given;
+    opts.url = args.url.clone();
     match extract::extract_page(&bytes, &opts) {
         Ok(p) => Outcome::Page(Box::new(p)),
         Err(ExtractError::Gate(g)) => Outcome::Gate(g),
     }
 }
 
-/// Status code, charset and date from a saved response head (`HTTP/1.1 404 Not Found`, headers).
-fn parse_headers(
-    text: &str,
-) -> (
-    Option<u16>,
-    Option<&'static encoding_rs::Encoding>,
-    Option<i64>,
-) {
-    let mut status = None;
-    let mut cs = None;
-    let mut date = None;
-    for line in text.lines() {
-        if line.starts_with("HTTP/") {
-            status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok());
-        } else if let Some((k, v)) = line.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("content-type") {
-                cs = charset::from_content_type(v);
-            } else if k.trim().eq_ignore_ascii_case("date") {
-                date = unjam::extract::dates::parse_http_date(v.trim());
-            }
-        }
-    }
-    (status, cs, date)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headers_sidecar() {
-        let (s, c, d) =
-            parse_headers("HTTP/1.1 404 Not Found\r\nDate: Sun, 29 Nov 2026 03:23:16 GMT\r\nContent-Type: text/html; charset=gbk\r\n\r\n");
-        assert_eq!(s, Some(404));
-        assert_eq!(c.unwrap().name(), "GBK");
-        assert!(d.is_some());
-    }
 
     #[test]
     fn exit_codes() {

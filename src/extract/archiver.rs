@@ -38,6 +38,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
         let shown = text_of(head, &doc.hidden);
         let shown = shown
             .split_once("发表于")
+            .or_else(|| shown.split_once("發表於"))
             .map_or(shown.as_str(), |(_, d)| d)
             .trim()
             .to_owned();
@@ -83,7 +84,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
             .or_else(|| dates::parse_absolute(&shown))
             .or_else(|| dates::resolve_relative(&shown, doc.today));
         post.posted_at_text =
-            Some(shown.trim_start_matches("发表于").trim().to_owned()).filter(|s| !s.is_empty());
+            Some(super::dates::strip_posted_label(&shown).to_owned()).filter(|s| !s.is_empty());
         post.subject = subject;
         posts.push(post);
     }
@@ -145,5 +146,9 @@ fn pager(doc: &Doc<'_>) -> Pager {
         page: page.or(Some(1)),
         pages: pages.or(Some(1)),
         next,
+        links: super::page_links(
+            doc,
+            &scraper::Selector::parse("div.page a[href]").expect("valid"),
+        ),
     }
 }

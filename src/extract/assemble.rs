@@ -42,13 +42,20 @@ pub fn merge(mut pages: Vec<Page>) -> Thread {
         title: pages.iter().find_map(|p| p.title.clone()),
         forum: pages.iter().find_map(|p| p.forum.clone()),
         fid: pages.iter().find_map(|p| p.fid),
-        url: first.url.clone(),
+        url: None,
         pages: pages.iter().filter_map(|p| p.pager.pages).max(),
         page_urls: Vec::new(),
         kind: first.kind,
         charset: first.charset,
         posts: Vec::new(),
     };
+    thread.page_urls = page_urls(&pages, thread.pages);
+    thread.url = thread
+        .page_urls
+        .first()
+        .cloned()
+        .flatten()
+        .or_else(|| pages[0].url.clone());
     let mut seen_pids = std::collections::HashSet::new();
     let mut seen_pages = std::collections::HashSet::new();
     for page in pages {
@@ -56,11 +63,6 @@ pub fn merge(mut pages: Vec<Page>) -> Thread {
         if let Some(n) = page.pager.page {
             if !seen_pages.insert(n) && page.posts.iter().all(|p| p.pid.is_none()) {
                 continue;
-            }
-        }
-        if let Some(u) = page.url.clone() {
-            if !thread.page_urls.contains(&u) {
-                thread.page_urls.push(u);
             }
         }
         for post in page.posts {
@@ -89,6 +91,39 @@ pub fn merge(mut pages: Vec<Page>) -> Thread {
         }
     }
     thread
+}
+
+/// Every page's URL: the pages' own addresses first, then the pagers' links, then the others
+/// renumbered from any known one.
+fn page_urls(pages: &[Page], count: Option<u32>) -> Vec<Option<String>> {
+    let mut known: BTreeMap<u32, String> = BTreeMap::new();
+    for p in pages {
+        if let (Some(n), Some(u)) = (p.pager.page, &p.url) {
+            known.entry(n).or_insert_with(|| u.clone());
+        }
+    }
+    for p in pages {
+        for (n, u) in &p.pager.links {
+            known.entry(*n).or_insert_with(|| u.clone());
+        }
+    }
+    let last = count
+        .into_iter()
+        .chain(known.keys().next_back().copied())
+        .max()
+        .unwrap_or(0)
+        // A pager claiming millions of pages is not a reason to allocate millions of URLs.
+        .min(100_000);
+    let pattern = known.values().next().cloned();
+    (1..=last)
+        .map(|n| {
+            known.get(&n).cloned().or_else(|| {
+                pattern
+                    .as_deref()
+                    .and_then(|u| crate::extract::urls::with_page(u, n))
+            })
+        })
+        .collect()
 }
 
 fn same_post(a: &Post, b: &Post) -> bool {

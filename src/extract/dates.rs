@@ -4,11 +4,20 @@
 //! Times are the board's local time; Discuz prints no offset, so none is invented: the ISO
 //! form is `2026-09-02T21:16:00`.
 
+/// Without the `发表于 ` ("posted at") label, simplified or traditional (`發表於`).
+pub fn strip_posted_label(s: &str) -> &str {
+    let t = s.trim_start();
+    t.strip_prefix("发表于")
+        .or_else(|| t.strip_prefix("發表於"))
+        .unwrap_or(t)
+        .trim()
+}
+
 /// Parse an absolute Discuz date (`Y-n-j H:i[:s]`, also with `/` or leading zeros, or a date
 /// alone) into ISO 8601 local time.
 pub fn parse_absolute(s: &str) -> Option<String> {
     let s = s.trim().replace('\u{a0}', " ");
-    let s = s.strip_prefix("发表于").unwrap_or(&s).trim();
+    let s = strip_posted_label(&s);
     let (date, time) = match s.split_once(' ') {
         Some((d, t)) => (d, Some(t.trim())),
         None => (s, None),
@@ -56,7 +65,7 @@ pub fn is_relative(s: &str) -> bool {
 pub fn resolve_relative(s: &str, today: Option<(i32, u32, u32)>) -> Option<String> {
     let (y, m, d) = today?;
     let s = s.trim().replace('\u{a0}', " ");
-    let s = s.strip_prefix("发表于").unwrap_or(&s).trim();
+    let s = strip_posted_label(&s);
     let (back, rest) = [("今天", 0), ("昨天", 1), ("前天", 2)]
         .iter()
         .find_map(|&(w, n)| Some((n, s.strip_prefix(w)?)))?;

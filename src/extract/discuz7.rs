@@ -108,6 +108,7 @@ fn pager(doc: &Doc<'_>) -> Pager {
             page: Some(1),
             pages: Some(1),
             next: None,
+            links: Vec::new(),
         };
     };
     let all = scraper::Selector::parse("a, strong").expect("valid");
@@ -128,5 +129,6 @@ fn pager(doc: &Doc<'_>) -> Pager {
         page: page.or(Some(1)),
         pages: pages.or(page),
         next,
+        links: super::page_links(doc, selectors::d7_page_links()),
     }
 }

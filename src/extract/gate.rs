@@ -23,22 +23,38 @@ pub fn detect(html: &Html, text: &str, status: Option<u16>) -> Gate {
         return Gate::Challenge;
     }
     // Discuz X anti-theft (防采集): an obfuscated script that reloads the URL with `_dsign=`.
-    if text.contains("_dsign") && html.select(super::selectors::x_body()).next().is_none() {
+    // The obfuscation may spell the name with `\x5f`/`\u005f` escapes, so scripts are read
+    // through an unescaper; a thread page that merely links a `_dsign` URL has posts and never
+    // gets here.
+    if text.contains("_dsign")
+        || html
+            .select(super::selectors::script())
+            .any(|s| unescape_js(&s.text().collect::<String>()).contains("_dsign"))
+    {
         return Gate::AntiTheft;
     }
     if status == Some(404)
         || text.contains("指定的主题不存在")
         || text.contains("主题不存在或已被删除")
+        || text.contains("指定的主題不存在")
     {
         return Gate::NotFound;
     }
     let login_form = html.select(super::selectors::login_form()).next().is_some();
-    if text.contains("尚未登录") || text.contains("您需要登录后才可以") || text.contains("请先登录")
-    {
+    // Simplified and traditional (Big5 boards run the TC language pack).
+    const LOGIN: [&str; 6] = [
+        "尚未登录",
+        "您需要登录后才可以",
+        "请先登录",
+        "尚未登錄",
+        "您需要登錄後才可以",
+        "請先登錄",
+    ];
+    if LOGIN.iter().any(|m| text.contains(m)) {
         return Gate::LoginRequired;
     }
-    if text.contains("没有权限") || text.contains("无权访问") || text.contains("您无权")
-    {
+    const NO_PERMISSION: [&str; 5] = ["没有权限", "无权访问", "您无权", "沒有權限", "無權訪問"];
+    if NO_PERMISSION.iter().any(|m| text.contains(m)) {
         return Gate::NoPermission;
     }
     if login_form && (text.contains("登录") || status == Some(403)) && !is_listing(text) {
@@ -48,6 +64,38 @@ pub fn detect(html: &Html, text: &str, status: Option<u16>) -> Gate {
         return Gate::NoPermission;
     }
     Gate::NotDiscuz
+}
+
+/// `\xNN` and `\uNNNN` escapes of a script's string literals, decoded; everything else kept.
+fn unescape_js(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        let width = match tail.as_bytes().first() {
+            Some(b'x') => 2,
+            Some(b'u') => 4,
+            _ => 0,
+        };
+        let decoded = (width > 0)
+            .then(|| tail.get(1..1 + width))
+            .flatten()
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32);
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[1 + width..];
+            }
+            None => {
+                out.push('\\');
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A board listing or index is Discuz, but not a thread.
@@ -85,7 +133,28 @@ mod tests {
             gate("<script>location.href=location.href+'&_dsign=1a2b'</script>"),
             Gate::AntiTheft
         );
+        assert_eq!(
+            gate(r"<script>var a=['\x6c\x6f\x63'];u+'\x5f\x64\x73\x69\x67\x6e='+s</script>"),
+            Gate::AntiTheft
+        );
+        assert_eq!(
+            gate(r"<script>var k='\u005f\u0064\u0073\u0069\u0067\u006e';</script>"),
+            Gate::AntiTheft
+        );
+        assert_eq!(unescape_js(r"a\x41\u00e9\q\x4"), "aAé\\q\\x4");
         assert_eq!(gate("<title>Just a moment...</title><script src=/cdn-cgi/challenge-platform/x.js></script>"), Gate::Challenge);
         assert_eq!(gate("<html><body>hello</body></html>"), Gate::NotDiscuz);
+        assert_eq!(
+            gate("<p>抱歉，指定的主題不存在或已被刪除或正在被審核</p>"),
+            Gate::NotFound
+        );
+        assert_eq!(
+            gate("<p>抱歉，您尚未登錄，沒有權限訪問該版塊</p>"),
+            Gate::LoginRequired
+        );
+        assert_eq!(
+            gate("<p>抱歉，您所在的用戶組(等待驗證會員)沒有權限訪問該版塊</p>"),
+            Gate::NoPermission
+        );
     }
 }

@@ -44,6 +44,28 @@ pub struct Options {
     pub date: Option<i64>,
 }
 
+impl Options {
+    /// Status, charset and date from a saved response head (`HTTP/1.1 404 Not Found`, then
+    /// headers), as `curl -D` and `unjam thread --save-html` write it beside a page.
+    pub fn from_response_head(head: &str) -> Options {
+        let mut opts = Options::default();
+        for line in head.lines() {
+            if line.starts_with("HTTP/") {
+                // A redirect chain leaves several heads: the last status wins.
+                opts.status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok());
+            } else if let Some((k, v)) = line.split_once(':') {
+                let k = k.trim();
+                if k.eq_ignore_ascii_case("content-type") {
+                    opts.header_charset = charset::from_content_type(v);
+                } else if k.eq_ignore_ascii_case("date") {
+                    opts.date = dates::parse_http_date(v.trim());
+                }
+            }
+        }
+        opts
+    }
+}
+
 /// Why a page gave no posts.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
@@ -81,16 +103,14 @@ pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> 
         .next()
         .and_then(|b| b.value().attr("href"));
     let urls = Resolver::new(opts.url.as_deref(), base);
-    let page_url = opts
-        .url
-        .clone()
-        .or_else(|| {
-            html.select(selectors::canonical())
-                .next()
-                .and_then(|l| l.value().attr("href"))
-                .map(|h| urls.resolve(h))
-        })
-        .or_else(|| report_url(&text));
+    // The page's own address: Discuz X prints it in `REPORTURL`; the canonical link names the
+    // thread's first page (on page 2 too), so it only stands in, renumbered, when nothing else does.
+    let canonical = html
+        .select(selectors::canonical())
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .map(|h| urls.resolve(h));
+    let page_url = opts.url.clone().or_else(|| report_url(&text));
     let today = dates::today(&text, opts.date);
     let doc = Doc {
         html: &html,
@@ -116,9 +136,22 @@ pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> 
         return Err(ExtractError::Gate(Gate::NotFound));
     }
     page.charset = enc.name();
-    page.url = doc.page_url.clone();
+    let number = page.pager.page.unwrap_or(1);
+    // The canonical link is the desktop thread URL whatever the view, so it stands in only
+    // for desktop pages; other views renumber one of their own pager links.
+    let canonical_tid = canonical.as_deref().and_then(urls::tid_of);
+    let canonical =
+        canonical.filter(|_| matches!(kind, Some(PageKind::Desktop | PageKind::Discuz7)));
+    page.url = doc
+        .page_url
+        .clone()
+        .or_else(|| canonical.and_then(|c| urls::with_page(&c, number)))
+        .or_else(|| {
+            let (_, link) = page.pager.links.first()?;
+            urls::with_page(link, number)
+        });
     if page.tid.is_none() {
-        page.tid = doc.page_url.as_deref().and_then(urls::tid_of);
+        page.tid = page.url.as_deref().and_then(urls::tid_of).or(canonical_tid);
     }
     // Guard: structural removal is exact, so the text cleaner should find nothing here.
     let opts = crate::clean::Options {
@@ -221,8 +254,8 @@ pub fn own_text(el: ElementRef<'_>) -> String {
 pub fn parse_floor(s: &str) -> Option<u32> {
     let s = s.trim();
     match s {
-        "楼主" => return Some(1),
-        "沙发" => return Some(2),
+        "楼主" | "樓主" => return Some(1),
+        "沙发" | "沙發" => return Some(2),
         "板凳" => return Some(3),
         "地板" => return Some(4),
         _ => {}
@@ -260,11 +293,7 @@ pub fn posted(
             .attr("title")
             .filter(|t| dates::parse_absolute(t).is_some())
     });
-    let shown = shown
-        .strip_prefix("发表于")
-        .map(str::trim)
-        .unwrap_or(&shown)
-        .to_owned();
+    let shown = dates::strip_posted_label(&shown).to_owned();
     let iso = title
         .and_then(dates::parse_absolute)
         .or_else(|| dates::parse_absolute(&shown))
@@ -306,10 +335,26 @@ pub fn pager_x(doc: &Doc<'_>) -> Pager {
         .map(|h| doc.urls.resolve(h));
     let pages = from_label.or(from_links).or(page.map(|_| 1));
     Pager {
-        page: page.or(Some(1)).filter(|_| true),
+        page: page.or(Some(1)),
         pages: pages.or(Some(1)),
         next,
+        links: page_links(doc, selectors::pager_links()),
     }
+}
+
+/// Numbered pager links (`<a href="…page=3">3</a>`, `<a class="last">... 12</a>`), resolved.
+pub fn page_links(doc: &Doc<'_>, sel: &scraper::Selector) -> Vec<(u32, String)> {
+    let mut links: Vec<(u32, String)> = doc
+        .html
+        .select(sel)
+        .filter_map(|a| {
+            let n = parse_floor(&text_of(a, &doc.hidden))?;
+            Some((n, doc.urls.resolve(a.value().attr("href")?)))
+        })
+        .collect();
+    links.sort();
+    links.dedup_by_key(|l| l.0);
+    links
 }
 
 /// A post whose fields the kind extractors fill.
@@ -342,10 +387,21 @@ mod tests {
     fn floors() {
         assert_eq!(parse_floor("楼主"), Some(1));
         assert_eq!(parse_floor("地板"), Some(4));
+        assert_eq!(parse_floor("沙發"), Some(2));
         assert_eq!(parse_floor("11#"), Some(11));
         assert_eq!(parse_floor("5楼"), Some(5));
         assert_eq!(parse_floor("5 #"), Some(5));
         assert_eq!(parse_floor(""), None);
+    }
+
+    #[test]
+    fn response_head() {
+        let o = Options::from_response_head(
+            "HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\nHTTP/1.1 404 Not Found\r\nDate: Sun, 29 Nov 2026 03:23:16 GMT\r\nContent-Type: text/html; charset=gbk\r\n\r\n",
+        );
+        assert_eq!(o.status, Some(404));
+        assert_eq!(o.header_charset.map(|e| e.name()), Some("GBK"));
+        assert_eq!(o.date, Some(1_795_922_596));
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
         });
         post.posted_at_text = time;
         post.floor = Some(posts.len() as u32 + 1);
+        // The printable view is one page holding the whole thread.
+        post.page = Some(1);
         posts.push(post);
     }
     Some(Page {
@@ -149,6 +151,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
             page: Some(1),
             pages: Some(1),
             next: None,
+            links: Vec::new(),
         },
         posts,
         guard_removed: 0,

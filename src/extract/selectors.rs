@@ -23,6 +23,7 @@ macro_rules! selectors {
 
 selectors! {
     style = "style";
+    script = "script";
     base = "base[href]";
     canonical = "link[rel=canonical][href]";
     title = "title";
@@ -49,6 +50,7 @@ selectors! {
     pager_last = "div.pg a.last";
     pager_label = "div.pg label span[title]";
     pager_current = "div.pg strong";
+    pager_links = "div.pg a[href]:not(.nxt):not(.prev)";
     /// Sub-headings of replies.
     x_reply_subject = "div.pct h2, div.pcb h2";
 
@@ -73,6 +75,7 @@ selectors! {
     d7_title = "#threadtitle h1";
     d7_pages = "div.pages";
     d7_pages_next = "div.pages a.next";
+    d7_page_links = "div.pages a[href]:not(.next):not(.prev)";
     d7_nav = "#nav a";
 
     // ---- gates

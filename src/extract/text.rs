@@ -319,6 +319,7 @@ impl Cx<'_, '_> {
                 // `[hide]` content, bought content or a banned author's post: a notice in
                 // place of the text.
                 self.body.hidden = true;
+                out.block();
                 let notice = plain_text(node, self.hidden);
                 if !notice.is_empty() {
                     self.body.hidden_notice = Some(notice);
@@ -492,7 +493,10 @@ impl Cx<'_, '_> {
             .first()
             .and_then(|a| a.value().attr("href"))
             .map(|h| self.urls.resolve(h));
-        let all = plain_text(node, &HiddenClasses::default());
+        // The pop-up is hidden (`display: none`), so its text is read without the hiding rules.
+        let all: String = ElementRef::wrap(node)
+            .map(|e| e.text().collect())
+            .unwrap_or_default();
         let size = all.split_once('(').and_then(|(_, rest)| {
             let inner = rest.split([',', ')', '，']).next()?.trim();
             inner

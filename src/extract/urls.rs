@@ -95,9 +95,90 @@ pub fn page_of(href: &str) -> Option<u32> {
     rest.split('-').nth(1)?.parse().ok()
 }
 
+/// The URL of page `n` of the thread whose page `href` is: the `page=` parameter or the page
+/// part of `thread-T-P-X.html` renumbered; a thread URL without a page part is page 1, and gets
+/// `&page=n` for the others. `None` when `href` is no thread URL.
+pub fn with_page(href: &str, n: u32) -> Option<String> {
+    let (before_frag, frag) = match href.split_once('#') {
+        Some((a, f)) => (a, Some(f)),
+        None => (href, None),
+    };
+    let with_frag = |s: String| match frag {
+        Some(f) => format!("{s}#{f}"),
+        None => s,
+    };
+    let (path, query) = match before_frag.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (before_frag, None),
+    };
+    if let Some(q) = query {
+        let mut found = false;
+        let parts: Vec<String> = q
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some(("page", _)) => {
+                    found = true;
+                    format!("page={n}")
+                }
+                _ => kv.to_owned(),
+            })
+            .collect();
+        if found {
+            return Some(with_frag(format!("{path}?{}", parts.join("&"))));
+        }
+    }
+    let file_at = path.rfind('/').map_or(0, |i| i + 1);
+    let file = &path[file_at..];
+    if let Some(rest) = file.strip_prefix("thread-") {
+        let mut parts: Vec<&str> = rest.splitn(3, '-').collect();
+        if parts.len() == 3 && parts[0].parse::<u64>().is_ok() && parts[1].parse::<u32>().is_ok() {
+            let page = n.to_string();
+            parts[1] = &page;
+            let q = query.map(|q| format!("?{q}")).unwrap_or_default();
+            return Some(with_frag(format!(
+                "{}thread-{}{q}",
+                &path[..file_at],
+                parts.join("-")
+            )));
+        }
+    }
+    tid_of(before_frag)?;
+    if n == 1 {
+        return Some(href.to_owned());
+    }
+    let sep = if query.is_some() { '&' } else { '?' };
+    Some(with_frag(format!("{before_frag}{sep}page={n}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renumbered_pages() {
+        let q = "https://b.example/forum.php?mod=viewthread&tid=5&extra=page%3D1&page=2";
+        assert_eq!(
+            with_page(q, 7).as_deref(),
+            Some("https://b.example/forum.php?mod=viewthread&tid=5&extra=page%3D1&page=7")
+        );
+        assert_eq!(
+            with_page("https://b.example/thread-5-1-1.html", 3).as_deref(),
+            Some("https://b.example/thread-5-3-1.html")
+        );
+        assert_eq!(
+            with_page("https://b.example/forum.php?mod=viewthread&tid=5", 1).as_deref(),
+            Some("https://b.example/forum.php?mod=viewthread&tid=5")
+        );
+        assert_eq!(
+            with_page("https://b.example/forum.php?mod=viewthread&tid=5#pid9", 2).as_deref(),
+            Some("https://b.example/forum.php?mod=viewthread&tid=5&page=2#pid9")
+        );
+        assert_eq!(
+            with_page("https://b.example/archiver/?tid-5.html", 2).as_deref(),
+            Some("https://b.example/archiver/?tid-5.html&page=2")
+        );
+        assert_eq!(with_page("https://b.example/about.html", 2), None);
+    }
 
     #[test]
     fn ids_from_url_forms() {

@@ -18,52 +18,43 @@ pub enum Format {
     Markdown,
 }
 
-/// A JSON Lines record: one post with the fields of its thread. Field names are stable (see
-/// README, "JSON schema").
+/// A post as JSON: every field always present (`null`, `false` or `[]` when empty), so that
+/// tools reading the records see one schema. Field names are stable (README, "JSON schema").
 #[derive(Serialize)]
-pub struct PostRecord<'a> {
-    pub tid: Option<u64>,
+pub struct PostJson<'a> {
     pub pid: Option<u64>,
     pub floor: Option<u32>,
     pub author: Option<&'a str>,
     pub author_uid: Option<u64>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub anonymous: bool,
     pub posted_at: Option<&'a str>,
     pub posted_at_text: Option<&'a str>,
-    pub title: Option<&'a str>,
-    pub forum: Option<&'a str>,
-    pub fid: Option<u64>,
-    pub url: Option<&'a str>,
     pub page: Option<u32>,
+    /// The URL of the page the post is on.
+    pub url: Option<&'a str>,
     pub text: &'a str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    /// The post this one replies to by quoting (`quotes[0]`), for the common case of one quote.
+    pub quote: Option<&'a Quote>,
     pub quotes: &'a [Quote],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub images: &'a [Image],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub attachments: &'a [Attachment],
     pub edited_by: Option<&'a str>,
     pub edited_at: Option<&'a str>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden_notice: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<&'a str>,
-    pub kind: &'static str,
 }
 
-impl<'a> PostRecord<'a> {
+impl<'a> PostJson<'a> {
     pub fn new(thread: &'a Thread, post: &'a Post) -> Self {
-        let url = post
-            .page
-            .and_then(|p| thread.page_urls.get(p.saturating_sub(1) as usize))
-            .or(thread.page_urls.first())
-            .map(String::as_str)
-            .or(thread.url.as_deref());
-        PostRecord {
-            tid: thread.tid,
+        let url = match post.page {
+            Some(p) => thread
+                .page_urls
+                .get(p.saturating_sub(1) as usize)
+                .and_then(|u| u.as_deref()),
+            None => thread.url.as_deref(),
+        };
+        PostJson {
             pid: post.pid,
             floor: post.floor,
             author: post.author.as_deref(),
@@ -71,12 +62,10 @@ impl<'a> PostRecord<'a> {
             anonymous: post.anonymous,
             posted_at: post.posted_at.as_deref(),
             posted_at_text: post.posted_at_text.as_deref(),
-            title: thread.title.as_deref(),
-            forum: thread.forum.as_deref(),
-            fid: thread.fid,
-            url,
             page: post.page,
+            url,
             text: &post.text,
+            quote: post.quotes.first(),
             quotes: &post.quotes,
             images: &post.images,
             attachments: &post.attachments,
@@ -85,7 +74,67 @@ impl<'a> PostRecord<'a> {
             hidden: post.hidden,
             hidden_notice: post.hidden_notice.as_deref(),
             subject: post.subject.as_deref(),
+        }
+    }
+}
+
+/// A JSON Lines record: one post with the fields of its thread.
+#[derive(Serialize)]
+pub struct PostRecord<'a> {
+    pub tid: Option<u64>,
+    #[serde(flatten)]
+    pub post: PostJson<'a>,
+    pub title: Option<&'a str>,
+    pub forum: Option<&'a str>,
+    pub fid: Option<u64>,
+    pub kind: &'static str,
+}
+
+impl<'a> PostRecord<'a> {
+    pub fn new(thread: &'a Thread, post: &'a Post) -> Self {
+        PostRecord {
+            tid: thread.tid,
+            post: PostJson::new(thread, post),
+            title: thread.title.as_deref(),
+            forum: thread.forum.as_deref(),
+            fid: thread.fid,
             kind: thread.kind.name(),
+        }
+    }
+}
+
+/// A thread as JSON: its fields, then its posts.
+#[derive(Serialize)]
+pub struct ThreadJson<'a> {
+    pub tid: Option<u64>,
+    pub title: Option<&'a str>,
+    pub forum: Option<&'a str>,
+    pub fid: Option<u64>,
+    pub url: Option<&'a str>,
+    pub pages: Option<u32>,
+    pub page_urls: &'a [Option<String>],
+    pub kind: &'static str,
+    pub charset: &'static str,
+    pub posts: Vec<PostJson<'a>>,
+}
+
+impl<'a> ThreadJson<'a> {
+    pub fn new(thread: &'a Thread) -> Self {
+        ThreadJson {
+            tid: thread.tid,
+            title: thread.title.as_deref(),
+            forum: thread.forum.as_deref(),
+            fid: thread.fid,
+            url: thread.url.as_deref(),
+            pages: thread.pages,
+            page_urls: &thread.page_urls,
+            kind: thread.kind.name(),
+            charset: thread.charset,
+            posts: thread
+                .posts
+                .iter()
+                .map(|p| PostJson::new(thread, p))
+                .collect(),
         }
     }
 }
@@ -105,7 +154,7 @@ pub fn write_thread(
             }
         }
         Format::Json => {
-            serde_json::to_writer(&mut *w, thread)?;
+            serde_json::to_writer(&mut *w, &ThreadJson::new(thread))?;
             w.write_all(b"\n")?;
         }
         Format::Text => text(w, thread, escape_controls)?,
@@ -132,6 +181,27 @@ fn safe(s: &str, escape: bool) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// Terminal columns of `s`: CJK and other East Asian wide characters take two.
+fn columns(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
 fn header(post: &Post) -> String {
     let mut h = String::new();
     match post.floor {
@@ -153,7 +223,7 @@ fn header(post: &Post) -> String {
 fn text(w: &mut dyn Write, thread: &Thread, esc: bool) -> io::Result<()> {
     if let Some(t) = &thread.title {
         writeln!(w, "{}", safe(t, esc))?;
-        writeln!(w, "{}", "=".repeat(t.chars().count().clamp(3, 80)))?;
+        writeln!(w, "{}", "=".repeat(columns(t).clamp(3, 80)))?;
     }
     for post in &thread.posts {
         writeln!(w)?;
@@ -190,38 +260,103 @@ fn markdown(w: &mut dyn Write, thread: &Thread, esc: bool) -> io::Result<()> {
     writeln!(
         w,
         "# {}",
-        safe(thread.title.as_deref().unwrap_or("(untitled thread)"), esc)
+        md_escape(&safe(
+            thread.title.as_deref().unwrap_or("(untitled thread)"),
+            esc
+        ))
     )?;
-    if let Some(u) = thread
-        .url
-        .as_deref()
-        .or(thread.page_urls.first().map(String::as_str))
-    {
+    if let Some(u) = thread.url.as_deref() {
         writeln!(w, "\n<{u}>")?;
     }
     for post in &thread.posts {
-        writeln!(w, "\n## {}\n", safe(&header(post), esc))?;
+        writeln!(w, "\n## {}\n", md_escape(&safe(&header(post), esc)))?;
+        if let Some(by) = &post.edited_by {
+            let at = post.edited_at.as_deref().unwrap_or("").replace('T', " ");
+            writeln!(w, "*edited by {} {at}*\n", md_escape(&safe(by, esc)))?;
+        }
+        let mut in_quote = false;
         for line in post.text.lines() {
-            // Markdown would read a leading `#`, `-`, `*` or `1.` as structure.
-            let needs_escape = line.starts_with(['#', '-', '*', '+'])
-                || line
-                    .split_once(". ")
-                    .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty());
-            if needs_escape && !line.starts_with("> ") {
-                writeln!(w, "\\{}  ", safe(line, esc))?;
-            } else {
-                writeln!(w, "{}  ", safe(line, esc))?;
+            // Our own quote marks stay markup; everything else is literal text.
+            let quoted = line.strip_prefix("> ").or((line == ">").then_some(""));
+            if in_quote && quoted.is_none() && !line.trim().is_empty() {
+                // Without a blank line Markdown would pull this line into the quote.
+                writeln!(w)?;
+            }
+            in_quote = quoted.is_some();
+            match quoted {
+                Some(q) => writeln!(w, "> {}  ", md_line(&safe(q, esc)))?,
+                None => writeln!(w, "{}  ", md_line(&safe(line, esc)))?,
             }
         }
+        if post.hidden {
+            let notice = post
+                .hidden_notice
+                .as_deref()
+                .unwrap_or("content hidden from this viewer");
+            writeln!(w, "\n*hidden: {}*", md_escape(&safe(notice, esc)))?;
+        }
         for img in post.images.iter().filter(|i| !i.smiley) {
-            writeln!(w, "\n![]({})", img.url)?;
+            writeln!(w, "\n![](<{}>)", img.url)?;
         }
         for a in &post.attachments {
             match &a.url {
-                Some(u) => writeln!(w, "\n[{}]({})", safe(&a.name, esc), u)?,
-                None => writeln!(w, "\n{}", safe(&a.name, esc))?,
+                Some(u) => writeln!(w, "\n[{}](<{u}>)", md_escape(&safe(&a.name, esc)))?,
+                None => writeln!(w, "\n{}", md_escape(&safe(&a.name, esc)))?,
             }
         }
     }
     Ok(())
+}
+
+/// A line of post text as literal Markdown: inline markup escaped, and a start that would read
+/// as a heading, list, rule or quote escaped too.
+fn md_line(line: &str) -> String {
+    let body = md_escape(line);
+    let trimmed = body.trim_start();
+    let indent = &body[..body.len() - trimmed.len()];
+    let ordered = trimmed
+        .find(['.', ')'])
+        .filter(|&i| i > 0 && trimmed[..i].bytes().all(|b| b.is_ascii_digit()))
+        .filter(|&i| trimmed[i + 1..].is_empty() || trimmed[i + 1..].starts_with(' '));
+    if let Some(i) = ordered {
+        format!("{indent}{}\\{}", &trimmed[..i], &trimmed[i..])
+    } else if trimmed.starts_with(['#', '-', '+', '=', '>', '|']) {
+        format!("{indent}\\{trimmed}")
+    } else {
+        body
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_lines_stay_literal() {
+        assert_eq!(md_line("# 不是标题"), "\\# 不是标题");
+        assert_eq!(md_line("1. 第一"), "1\\. 第一");
+        assert_eq!(md_line("2026. 年"), "2026\\. 年");
+        assert_eq!(md_line("3.14 圆周率"), "3.14 圆周率");
+        assert_eq!(md_line("a*b*c_d"), "a\\*b\\*c\\_d");
+        assert_eq!(md_line("  - item"), "  \\- item");
+        assert_eq!(md_line("普通文字"), "普通文字");
+    }
+
+    #[test]
+    fn east_asian_width() {
+        assert_eq!(columns("abc"), 3);
+        assert_eq!(columns("茶馆"), 4);
+        assert_eq!(columns("ＡＢ"), 4);
+    }
 }

@@ -1,0 +1,445 @@
+//! `unjam extract` through the binary: every page kind against its golden output, gates and
+//! their exit codes, directories, formats, output files, mixed failures.
+//!
+//! Goldens live in `fixtures/extract/golden/`. They were written by hand-checked runs; after a
+//! deliberate change, `UNJAM_BLESS=1 cargo test --test cli_extract` rewrites them, and the diff
+//! is the review.
+
+mod common;
+
+use common::{fixture, Env};
+use predicates::str::contains;
+use serde_json::Value;
+
+/// Run `unjam extract ARGS` and compare stdout with `golden/NAME`: JSON by value, text exactly.
+fn golden(name: &str, args: &[&str]) {
+    let env = Env::new();
+    let out = env
+        .cmd(&["extract"])
+        .args(args)
+        .assert()
+        .get_output()
+        .clone();
+    assert!(
+        out.status.success(),
+        "unjam extract {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = fixture("extract/golden").join(name);
+    let got = String::from_utf8(out.stdout).expect("UTF-8 output");
+    if std::env::var_os("UNJAM_BLESS").is_some() {
+        let pretty = if name.ends_with(".json") {
+            let v: Value = serde_json::from_str(&got).expect("JSON output");
+            serde_json::to_string_pretty(&v).expect("serialise") + "\n"
+        } else {
+            got.clone()
+        };
+        std::fs::write(&path, pretty).expect("write golden");
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UNJAM_BLESS=1 writes it)", path.display()));
+    if name.ends_with(".json") {
+        let got: Value = serde_json::from_str(&got).expect("JSON output");
+        let want: Value = serde_json::from_str(&want).expect("JSON golden");
+        assert_eq!(
+            got,
+            want,
+            "{name}: output differs from the golden\n got: {}",
+            serde_json::to_string_pretty(&got).unwrap()
+        );
+    } else if name.ends_with(".jsonl") {
+        let parse = |s: &str| -> Vec<Value> {
+            s.lines()
+                .map(|l| serde_json::from_str(l).expect("JSON line"))
+                .collect()
+        };
+        assert_eq!(parse(&got), parse(&want), "{name}: records differ");
+    } else {
+        assert_eq!(got, want, "{name}: output differs from the golden");
+    }
+}
+
+fn page(name: &str) -> String {
+    fixture("extract").join(name).display().to_string()
+}
+
+#[test]
+fn golden_desktop() {
+    golden("desktop-p1.json", &["-f", "json", &page("desktop-p1.html")]);
+    golden("desktop-p1.txt", &[&page("desktop-p1.html")]);
+    golden(
+        "desktop-p1.md",
+        &["-f", "markdown", &page("desktop-p1.html")],
+    );
+}
+
+#[test]
+fn golden_two_pages_of_one_thread() {
+    golden(
+        "desktop-p1p2.jsonl",
+        &[
+            "-f",
+            "jsonl",
+            &page("desktop-p2.html"),
+            &page("desktop-p1.html"),
+        ],
+    );
+}
+
+#[test]
+fn golden_gbk() {
+    golden(
+        "desktop-gbk.json",
+        &["-f", "json", &page("desktop-gbk.html")],
+    );
+}
+
+#[test]
+fn golden_mobile() {
+    golden("mobile.json", &["-f", "json", &page("mobile.html")]);
+}
+
+#[test]
+fn golden_printable() {
+    golden("printable.json", &["-f", "json", &page("printable.html")]);
+}
+
+#[test]
+fn golden_archiver() {
+    golden("archiver.json", &["-f", "json", &page("archiver.html")]);
+}
+
+#[test]
+fn golden_discuz7() {
+    golden("discuz7.json", &["-f", "json", &page("discuz7.html")]);
+    golden("discuz7.md", &["-f", "markdown", &page("discuz7.html")]);
+}
+
+#[test]
+fn golden_directory() {
+    golden("thread-dir.jsonl", &["-f", "jsonl", &page("thread")]);
+}
+
+/// No page kind lets a jammer string through: every fixture's records are free of the junk
+/// the fixtures carry (structural removal, not the cleaner guard, must have done it).
+#[test]
+fn no_jammer_survives_in_any_fixture() {
+    let env = Env::new();
+    let junk = [
+        "Q( h$",
+        "{) Q",
+        "O5 w4",
+        "X) s6",
+        "8 G, {*",
+        "jammer",
+        "display:none",
+        "k9 C",
+    ];
+    for f in [
+        "desktop-p1.html",
+        "desktop-p2.html",
+        "desktop-gbk.html",
+        "mobile.html",
+        "printable.html",
+        "archiver.html",
+        "discuz7.html",
+        "thread",
+    ] {
+        let out = env
+            .cmd(&["extract", "-f", "jsonl", "--stats", &page(f)])
+            .assert()
+            .success()
+            .stderr(contains("junk left for the text cleaner: 0"))
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.is_empty(), "{f}: no output");
+        for line in out.lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let text = v["text"].as_str().unwrap();
+            for j in junk {
+                assert!(!text.contains(j), "{f}: {j:?} survived in {text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_gate_has_its_message_and_exit_code() {
+    let env = Env::new();
+    let cases = [
+        ("notfound.html", 3, "thread not found"),
+        ("login.html", 4, "login required"),
+        ("noperm.html", 5, "no permission"),
+        ("antitheft.html", 6, "anti-theft"),
+        ("cloudflare.html", 7, "browser challenge"),
+        ("notdiscuz.html", 8, "not a Discuz thread page"),
+    ];
+    for (file, code, message) in cases {
+        let path = page(&format!("gates/{file}"));
+        env.cmd(&["extract", &path])
+            .assert()
+            .code(code)
+            .stdout("")
+            .stderr(contains(message))
+            .stderr(contains(file));
+    }
+}
+
+/// The sidecar's 404 makes a page "not found" even when its body is a normal-looking page.
+#[test]
+fn sidecar_status_404_wins() {
+    let env = Env::new();
+    let body = std::fs::read(page("desktop-p2.html")).unwrap();
+    env.write("gone.html", &body);
+    env.write("gone.headers", "HTTP/1.1 404 Not Found\r\n\r\n");
+    env.cmd(&["extract", "gone.html"])
+        .assert()
+        .code(3)
+        .stderr(contains("gone.html: thread not found"));
+    // Without the sidecar the same bytes are a thread.
+    env.write("kept.html", &body);
+    env.cmd(&["extract", "kept.html"]).assert().success();
+}
+
+#[test]
+fn mixed_failures_exit_1_and_keep_the_rest() {
+    let env = Env::new();
+    let out = env
+        .cmd(&[
+            "extract",
+            "-f",
+            "jsonl",
+            &page("gates/notfound.html"),
+            &page("desktop-p2.html"),
+            "missing.html",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("notfound.html: thread not found"))
+        .stderr(contains("missing.html: cannot read"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.lines().count(), 1, "the good page's one post: {out}");
+    assert!(out.contains("\"pid\":106"));
+}
+
+#[test]
+fn two_different_gates_exit_1() {
+    let env = Env::new();
+    env.cmd(&[
+        "extract",
+        &page("gates/notfound.html"),
+        &page("gates/login.html"),
+    ])
+    .assert()
+    .code(1);
+    // The same gate on every page keeps its own code.
+    env.cmd(&[
+        "extract",
+        &page("gates/notfound.html"),
+        &page("gates/notfound.html"),
+    ])
+    .assert()
+    .code(3);
+}
+
+#[test]
+fn stdin_and_url() {
+    let env = Env::new();
+    // Discuz 7 page without <base>: --url makes its links absolute.
+    let body = std::fs::read(page("discuz7.html")).unwrap();
+    let out = env
+        .cmd(&[
+            "extract",
+            "-f",
+            "json",
+            "--url",
+            "http://old.example.cn/bbs/viewthread.php?tid=314",
+            "-",
+        ])
+        .write_stdin(body.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["url"], "http://old.example.cn/bbs/viewthread.php?tid=314");
+    assert_eq!(
+        v["page_urls"][1],
+        "http://old.example.cn/bbs/viewthread.php?tid=314&extra=page%3D1&page=2"
+    );
+    // <base href> wins over --url for links in the page.
+    let p1 = std::fs::read(page("desktop-p1.html")).unwrap();
+    let out = env
+        .cmd(&[
+            "extract",
+            "-f",
+            "json",
+            "--url",
+            "http://elsewhere.example/x",
+            "-",
+        ])
+        .write_stdin(p1)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v["posts"][0]["images"][0]["url"],
+        "https://bbs.example.test/data/attachment/forum/202609/02/ssd.jpg"
+    );
+}
+
+#[test]
+fn charset_override_and_report() {
+    let env = Env::new();
+    // Decoding the GBK page as UTF-8 on purpose gives replacement characters, not a crash.
+    let out = env
+        .cmd(&[
+            "extract",
+            "-f",
+            "json",
+            "--charset",
+            "utf-8",
+            &page("desktop-gbk.html"),
+        ])
+        .assert()
+        .get_output()
+        .clone();
+    if out.status.success() {
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["charset"], "UTF-8");
+    }
+    env.cmd(&["extract", "--charset", "klingon", &page("desktop-gbk.html")])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown charset"));
+    let out = env
+        .cmd(&[
+            "extract",
+            "-f",
+            "json",
+            "--charset",
+            "gbk",
+            &page("desktop-gbk.html"),
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["charset"], "gb18030");
+    assert!(v["posts"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("镕、堃、喆"));
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let env = Env::new();
+    env.cmd(&[
+        "extract",
+        "-f",
+        "jsonl",
+        "-o",
+        "out.jsonl",
+        &page("desktop-p1.html"),
+    ])
+    .assert()
+    .success()
+    .stdout("");
+    let got = String::from_utf8(env.read("out.jsonl")).unwrap();
+    assert_eq!(got.lines().count(), 4);
+    // A failed run leaves an existing output untouched.
+    env.cmd(&["extract", "-o", "out.jsonl", &page("gates/notdiscuz.html")])
+        .assert()
+        .code(8);
+    assert_eq!(String::from_utf8(env.read("out.jsonl")).unwrap(), got);
+}
+
+#[test]
+fn directory_groups_pages_and_names_missing_ones() {
+    let env = Env::new();
+    let out = env
+        .cmd(&["extract", "-f", "json", &page("thread")])
+        .assert()
+        .success()
+        .stderr(contains("thread 77: page 3 of 3 not among the inputs"))
+        .get_output()
+        .stdout
+        .clone();
+    let threads: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(threads.len(), 2);
+    let t77 = threads.iter().find(|t| t["tid"] == 77).unwrap();
+    let pids: Vec<u64> = t77["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pid"].as_u64().unwrap())
+        .collect();
+    // Page 2 was saved twice (the later copy has one more reply): each post once, in order.
+    assert_eq!(pids, [701, 702, 703, 704, 705]);
+    assert_eq!(
+        t77["page_urls"],
+        serde_json::json!([
+            "https://bbs.example.test/thread-77-1-1.html",
+            "https://bbs.example.test/thread-77-2-1.html",
+            "https://bbs.example.test/thread-77-3-1.html"
+        ])
+    );
+    // -q silences the note, not the data.
+    env.cmd(&["-q", "extract", &page("thread")])
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = Env::new();
+    env.cmd(&["extract", "--format", "yaml"]).assert().code(2);
+    env.cmd(&["extract", "--url", "http://x.example/", "a.html", "b.html"])
+        .assert()
+        .code(2)
+        .stderr(contains("--url names one page"));
+    env.cmd(&["extract", "-", "-"])
+        .assert()
+        .code(2)
+        .stderr(contains("stdin"));
+}
+
+#[test]
+fn empty_and_binary_input_are_errors_not_panics() {
+    let env = Env::new();
+    env.cmd(&["extract", "-"]).write_stdin("").assert().code(8);
+    let junk: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    env.cmd(&["extract", "-"])
+        .write_stdin(junk)
+        .assert()
+        .code(8)
+        .stderr(contains("not a Discuz thread page"));
+}
+
+#[test]
+fn a_directory_without_pages_is_an_error() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("empty")).unwrap();
+    env.cmd(&["extract", "empty"])
+        .assert()
+        .code(1)
+        .stderr(contains("no .html"));
+}
