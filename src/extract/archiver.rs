@@ -146,9 +146,17 @@ fn pager(doc: &Doc<'_>) -> Pager {
         page: page.or(Some(1)),
         pages: pages.or(Some(1)),
         next,
-        links: super::page_links(
-            doc,
-            &scraper::Selector::parse("div.page a[href]").expect("valid"),
-        ),
+        links: doc
+            .html
+            .select(&scraper::Selector::parse("div.page").expect("valid"))
+            .next()
+            .map(|pg| {
+                super::page_links(
+                    pg,
+                    &scraper::Selector::parse("a[href]").expect("valid"),
+                    doc,
+                )
+            })
+            .unwrap_or_default(),
     }
 }

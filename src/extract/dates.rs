@@ -81,29 +81,44 @@ pub fn resolve_relative(s: &str, today: Option<(i32, u32, u32)>) -> Option<Strin
 /// The board's current date: the footer of desktop pages prints it (`GMT+8, 2026-11-29 11:23`);
 /// otherwise the HTTP `Date` shifted by the footer's offset, or by GMT+8 (Discuz's default).
 pub fn today(page: &str, http_date: Option<i64>) -> Option<(i32, u32, u32)> {
-    let offset_hours: i64 = page
-        .find("GMT+")
-        .or_else(|| page.find("GMT-"))
-        .and_then(|i| {
-            let sign = if &page[i + 3..i + 4] == "-" { -1 } else { 1 };
-            let digits: String = page[i + 4..]
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
-            digits.parse::<i64>().ok().map(|h| sign * h)
-        })
-        .unwrap_or(8);
-    if let Some(i) = page.find("GMT+").or_else(|| page.find("GMT-")) {
-        let after = &page[i..page.len().min(i + 40)];
+    // The footer is at the end of the page; a post quoting "GMT+8" earlier must not count.
+    let bytes = page.as_bytes();
+    let last = |hay: &[u8]| {
+        memchr::memmem::rfind(hay, b"GMT+")
+            .into_iter()
+            .chain(memchr::memmem::rfind(hay, b"GMT-"))
+            .max()
+    };
+    // Reverse search is not vectorised: look in the last 16 KiB (where the footer is) first.
+    let tail = bytes.len().saturating_sub(16 << 10);
+    let at = last(&bytes[tail..])
+        .map(|i| i + tail)
+        .or_else(|| last(&bytes[..tail]));
+    let mut offset_hours = 8;
+    if let Some(i) = at {
+        let sign = if bytes[i + 3] == b'-' { -1 } else { 1 };
+        let digits: String = page[i + 4..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .take(2)
+            .collect();
+        if let Ok(h) = digits.parse::<i64>() {
+            offset_hours = sign * h;
+        }
+        let after = &page[i..];
+        let mut end = after.len().min(40);
+        while !after.is_char_boundary(end) {
+            end -= 1;
+        }
+        let after = &after[..end];
         if let Some((_, rest)) = after.split_once(", ") {
             let date = rest.split_whitespace().next().unwrap_or("");
             if let Some(iso) = parse_absolute(date) {
-                let (y, m, d) = (
+                return Some((
                     iso[..4].parse().ok()?,
                     iso[5..7].parse().ok()?,
                     iso[8..10].parse().ok()?,
-                );
-                return Some((y, m, d));
+                ));
             }
         }
     }
@@ -153,6 +168,18 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_from_the_last_footer_stamp() {
+        let page =
+            "<p>东京是 GMT+9, 2020-1-1 00:00</p> ... <p class=xs0>GMT+8, 2026-11-29 11:23</p>";
+        assert_eq!(today(page, None), Some((2026, 11, 29)));
+        // A stamp cut short by the end of the page, multi-byte text after it: no panic.
+        assert_eq!(today("GMT+8, 二〇二六年", None), None);
+        assert_eq!(today("GMT-", Some(0)), Some((1970, 1, 1)));
+        // No stamp: the HTTP date, in GMT+8.
+        assert_eq!(today("", Some(1_795_922_596)), Some((2026, 11, 29)));
+    }
 
     #[test]
     fn relative_days() {

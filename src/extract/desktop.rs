@@ -14,7 +14,7 @@ use scraper::ElementRef;
 pub fn extract(doc: &Doc<'_>) -> Option<Page> {
     let html = doc.html;
     let mut posts = Vec::new();
-    for table in html.select(selectors::x_post_tables()) {
+    for table in post_tables(html) {
         let Some(pid) = table
             .value()
             .id()
@@ -66,20 +66,56 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
     })
 }
 
-fn post(doc: &Doc<'_>, table: ElementRef<'_>, pid: u64) -> Post {
-    let id_sel = |prefix: &str| {
-        scraper::Selector::parse(&format!("[id='{prefix}{pid}']")).expect("valid id selector")
+/// `div#postlist > div#post_PID > table#pidPID`, found by walking from `#postlist` rather than
+/// by matching a selector against every element of the page.
+fn post_tables(html: &scraper::Html) -> Vec<ElementRef<'_>> {
+    let postlist = html
+        .tree
+        .nodes()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().id() == Some("postlist"));
+    let Some(postlist) = postlist else {
+        return html.select(selectors::x_post_tables()).collect();
     };
-    let body_el = table.select(&id_sel("postmessage_")).next();
+    let with_id = |e: &ElementRef<'_>, tag: &str, prefix: &str| {
+        e.value().name() == tag && e.value().id().is_some_and(|i| i.starts_with(prefix))
+    };
+    postlist
+        .children()
+        .filter_map(ElementRef::wrap)
+        .filter(|d| with_id(d, "div", "post_"))
+        .flat_map(|d| {
+            d.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|t| with_id(t, "table", "pid"))
+        })
+        .collect()
+}
+
+fn post(doc: &Doc<'_>, table: ElementRef<'_>, pid: u64) -> Post {
+    // One walk over the post's elements for the three ids it carries.
+    let (mut body_el, mut posted_el, mut num_el) = (None, None, None);
+    for el in table.descendants().filter_map(ElementRef::wrap) {
+        let Some(id) = el.value().id() else { continue };
+        let slot = if let Some(n) = id.strip_prefix("postmessage_") {
+            (n.parse() == Ok(pid)).then_some(&mut body_el)
+        } else if let Some(n) = id.strip_prefix("authorposton") {
+            (n.parse() == Ok(pid)).then_some(&mut posted_el)
+        } else if let Some(n) = id.strip_prefix("postnum") {
+            (n.parse() == Ok(pid)).then_some(&mut num_el)
+        } else {
+            None
+        };
+        if let Some(slot) = slot {
+            slot.get_or_insert(el);
+        }
+    }
     let mut post = match body_el {
         Some(b) => post_from_body(text::body_to_text(b, &doc.hidden, &doc.urls)),
         None => {
             // No body: a banned author's post or one hidden by a moderator shows a notice.
             let mut p = Post::default();
-            if let Some(locked) = table
-                .select(&scraper::Selector::parse("div.locked").expect("valid"))
-                .next()
-            {
+            if let Some(locked) = table.select(selectors::locked()).next() {
                 p.hidden = true;
                 p.hidden_notice = Some(text_of(locked, &doc.hidden));
             }
@@ -92,9 +128,7 @@ fn post(doc: &Doc<'_>, table: ElementRef<'_>, pid: u64) -> Post {
         post.author_uid = a.value().attr("href").and_then(uid_of);
     } else {
         // Guests and anonymous posts have no profile link: the side column says who.
-        let side = table
-            .select(&scraper::Selector::parse("div.pi").expect("valid"))
-            .next();
+        let side = table.select(selectors::x_side()).next();
         let who = side.map(|s| text_of(s, &doc.hidden)).unwrap_or_default();
         post.anonymous = true;
         post.author = Some(if who.contains("匿名") {
@@ -104,10 +138,10 @@ fn post(doc: &Doc<'_>, table: ElementRef<'_>, pid: u64) -> Post {
         })
         .filter(|s| !s.is_empty());
     }
-    if let Some(em) = table.select(&id_sel("authorposton")).next() {
+    if let Some(em) = posted_el {
         (post.posted_at, post.posted_at_text) = posted(em, &doc.hidden, doc.today);
     }
-    if let Some(a) = table.select(&id_sel("postnum")).next() {
+    if let Some(a) = num_el {
         post.floor = parse_floor(&text_of(a, &doc.hidden));
     }
     post
@@ -116,7 +150,10 @@ fn post(doc: &Doc<'_>, table: ElementRef<'_>, pid: u64) -> Post {
 /// Forum name and id from the breadcrumb's last board link.
 pub fn forum(doc: &Doc<'_>) -> (Option<String>, Option<u64>) {
     let mut found = (None, None);
-    for a in doc.html.select(selectors::x_crumbs()) {
+    let Some(crumbs) = doc.html.select(selectors::x_crumbs_root()).next() else {
+        return found;
+    };
+    for a in crumbs.select(selectors::x_crumbs()) {
         if let Some(fid) = a.value().attr("href").and_then(|h| {
             if h.contains("forumdisplay") || h.contains("forum-") {
                 urls::fid_of(h)

@@ -129,6 +129,6 @@ fn pager(doc: &Doc<'_>) -> Pager {
         page: page.or(Some(1)),
         pages: pages.or(page),
         next,
-        links: super::page_links(doc, selectors::d7_page_links()),
+        links: super::page_links(pages_div, selectors::d7_page_links(), doc),
     }
 }

@@ -301,14 +301,21 @@ pub fn posted(
     (iso, (!shown.is_empty()).then_some(shown))
 }
 
-/// Pager `div.pg` (X desktop and touch): current page, page count, next page.
+/// Pager `div.pg` (X desktop and touch): current page, page count, next page, page links.
 pub fn pager_x(doc: &Doc<'_>) -> Pager {
-    let html = doc.html;
-    let page = html
+    let Some(pg) = doc.html.select(selectors::pager()).next() else {
+        return Pager {
+            page: Some(1),
+            pages: Some(1),
+            next: None,
+            links: Vec::new(),
+        };
+    };
+    let page = pg
         .select(selectors::pager_current())
         .next()
         .and_then(|s| own_text(s).parse().ok());
-    let from_label = html
+    let from_label = pg
         .select(selectors::pager_label())
         .next()
         .and_then(|s| s.value().attr("title"))
@@ -319,33 +326,28 @@ pub fn pager_x(doc: &Doc<'_>) -> Pager {
                 .parse()
                 .ok()
         });
-    let from_links = html
-        .select(selectors::pager())
-        .next()
-        .map(|pg| {
-            pg.select(&scraper::Selector::parse("a, strong").expect("valid"))
-                .filter_map(|a| parse_floor(&text_of(a, &doc.hidden)))
-                .max()
-        })
-        .unwrap_or(None);
-    let next = html
+    let links = page_links(pg, selectors::pager_links(), doc);
+    let from_links = links.iter().map(|l| l.0).chain(page).max();
+    let next = pg
         .select(selectors::pager_next())
         .next()
         .and_then(|a| a.value().attr("href"))
         .map(|h| doc.urls.resolve(h));
-    let pages = from_label.or(from_links).or(page.map(|_| 1));
     Pager {
         page: page.or(Some(1)),
-        pages: pages.or(Some(1)),
+        pages: from_label.or(from_links).or(Some(1)),
         next,
-        links: page_links(doc, selectors::pager_links()),
+        links,
     }
 }
 
 /// Numbered pager links (`<a href="…page=3">3</a>`, `<a class="last">... 12</a>`), resolved.
-pub fn page_links(doc: &Doc<'_>, sel: &scraper::Selector) -> Vec<(u32, String)> {
-    let mut links: Vec<(u32, String)> = doc
-        .html
+pub fn page_links(
+    pager: ElementRef<'_>,
+    sel: &scraper::Selector,
+    doc: &Doc<'_>,
+) -> Vec<(u32, String)> {
+    let mut links: Vec<(u32, String)> = pager
         .select(sel)
         .filter_map(|a| {
             let n = parse_floor(&text_of(a, &doc.hidden))?;

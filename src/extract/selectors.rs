@@ -38,19 +38,25 @@ selectors! {
     x_body = "td.t_f[id^=postmessage_], div.t_f[id^=postmessage_]";
     /// Author link in the side column.
     x_author = "div.authi a.xw1, div.pi div.authi a";
+    /// A guest's or anonymous poster's side column.
+    x_side = "div.pi";
+    /// Hidden or banned content in place of a body.
+    locked = "div.locked";
     /// `em#authorpostonPID`.
     x_posted = "em[id^=authorposton]";
     /// `a#postnumPID`.
     x_postnum = "a[id^=postnum]";
     /// Breadcrumb links.
-    x_crumbs = "#pt .z a";
-    /// The pager.
+    /// The breadcrumb, `#pt`; its board links are `.z a` inside.
+    x_crumbs_root = "#pt";
+    x_crumbs = ".z a";
+    /// The pager `div.pg` (the first one: top and bottom pagers agree); the rest are looked
+    /// up inside it, which keeps each page to one scan of the document for the pager.
     pager = "div.pg";
-    pager_next = "div.pg a.nxt";
-    pager_last = "div.pg a.last";
-    pager_label = "div.pg label span[title]";
-    pager_current = "div.pg strong";
-    pager_links = "div.pg a[href]:not(.nxt):not(.prev)";
+    pager_next = "a.nxt";
+    pager_label = "label span[title]";
+    pager_current = "strong";
+    pager_links = "a[href]:not(.nxt):not(.prev)";
     /// Sub-headings of replies.
     x_reply_subject = "div.pct h2, div.pcb h2";
 
@@ -75,7 +81,7 @@ selectors! {
     d7_title = "#threadtitle h1";
     d7_pages = "div.pages";
     d7_pages_next = "div.pages a.next";
-    d7_page_links = "div.pages a[href]:not(.next):not(.prev)";
+    d7_page_links = "a[href]:not(.next):not(.prev)";
     d7_nav = "#nav a";
 
     // ---- gates
