@@ -14,7 +14,8 @@ For every jammer-on desktop, mobile and printable page that has a `*.expected.js
 Prints every difference with its file and pid, and a summary. Exit 1 if a hard check fails
 (pids, authors, floors, times, junk); text differences are listed and counted.
 
-Usage: bench/compare_extract.py UNJAM [SET_DIR...]  (default: ../shared/discuz-pages/x35-*)
+Usage: bench/compare_extract.py UNJAM [--gate] [SET_DIR...]  (default: ../shared/discuz-pages/x35-*)
+--gate: exit 1 on any text difference too (CI).
 """
 import datetime
 import glob
@@ -71,7 +72,7 @@ def local_iso(unix):
 
 def main():
     unjam = sys.argv[1]
-    sets = sys.argv[2:] or sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "shared", "discuz-pages", "x35-*")))
+    sets = [a for a in sys.argv[2:] if a != "--gate"] or sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "shared", "discuz-pages", "x35-*")))
     hard = 0
     pages = posts_total = exact = 0
     text_diffs = []
@@ -199,6 +200,9 @@ def main():
             print("   ", line)
     print(f"\npages {pages}, posts {posts_total}, text exact (after conventions) {exact}/{posts_total}, "
           f"text differences {len(text_diffs)}, hard failures {hard}")
+    # --gate (CI): text differences fail too, and a run that checked nothing is not a pass.
+    if "--gate" in sys.argv and (text_diffs or posts_total == 0 or all_pages == 0):
+        sys.exit(1)
     sys.exit(1 if hard else 0)
 
 

@@ -6,7 +6,7 @@
 //! `display:none`, with an SEO string inside the same element.
 //!
 //! No capture of a live 7.x board was available: this follows the template source, and
-//! `fixtures/discuz7/` is built from it (see README, "Page kinds").
+//! `fixtures/extract/discuz7.html` is built from it (see README, "Page kinds").
 
 use super::{
     parse_floor, post_from_body, posted, selectors, text, text_of, title_from_head, uid_of, urls,
