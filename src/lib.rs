@@ -10,13 +10,16 @@
 //!
 //! * [`clean`]: strip the anti-scrape "jammer" junk from text that was already scraped, as a
 //!   stream (stdin to stdout, files, JSON Lines fields).
+//! * [`extract`]: posts out of saved Discuz pages, the jammer removed structurally; the
+//!   [`model`] types it produces and [`output`] formats for them.
+//! * [`fetch`]: thread URLs, cookie files and retry schedules for the HTTP stage (in progress).
 //! * [`atomic`]: write files by temp file + rename, so readers never see half a file.
 //!
-//! The fetch, extract and crawl stages come in later issues; the `unjam` binary is a thin
-//! front end over these modules.
+//! The `unjam` binary is a thin front end over these modules.
 
 pub mod atomic;
 pub mod clean;
 pub mod extract;
+pub mod fetch;
 pub mod model;
 pub mod output;

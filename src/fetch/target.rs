@@ -1,0 +1,280 @@
+//! Which thread a URL names, and the URL of each page of it in each view.
+//!
+//! Discuz writes the same thread many ways: `forum.php?mod=viewthread&tid=T&page=P&extra=…`,
+//! the rewritten `thread-T-P-1.html`, 7.x `viewthread.php?tid=T`, the archiver's
+//! `archiver/?tid-T.html` and `archiver/tid-T.html`, the touch view's `&mobile=2`, and
+//! `forum.php?mod=redirect&goto=findpost&ptid=T&pid=P`. All of them come down to a board root and
+//! a tid; page URLs are built from those, in the form the user gave where it matters (rewritten
+//! URLs stay rewritten, so a board that only allows those keeps working).
+
+use url::Url;
+
+/// A view of a thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// `forum.php?mod=viewthread` (7.x: `viewthread.php`), page by page.
+    Desktop,
+    /// `action=printable`: the whole thread in one page.
+    Printable,
+    /// `archiver/?tid-T.html`: no jammer, no floors.
+    Archiver,
+    /// The touch view, `&mobile=2`.
+    Mobile,
+}
+
+/// Discuz generation, as far as the URL tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Generation {
+    /// X1–X3.5: `forum.php`.
+    X,
+    /// 6.x/7.x: `viewthread.php`.
+    Legacy,
+}
+
+/// A thread on a board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThreadTarget {
+    /// The board's root directory (`https://bbs.example.org/` or `…/bbs/`), ending in `/`.
+    pub root: Url,
+    pub tid: u64,
+    /// The page the URL named, if any.
+    pub page: Option<u32>,
+    pub generation: Generation,
+    /// The user gave a rewritten `thread-T-P-1.html` URL.
+    pub rewritten: bool,
+    /// The user gave a touch-view URL (`mobile=2`).
+    pub mobile: bool,
+}
+
+/// Why a URL names no thread.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error("not a URL: {0}")]
+    NotUrl(String),
+    #[error("only http and https URLs can be fetched, not {0}:")]
+    Scheme(String),
+    #[error("no thread id in this URL (expected forum.php?mod=viewthread&tid=N, thread-N-P-1.html, viewthread.php?tid=N or archiver/?tid-N.html)")]
+    NoThread,
+}
+
+impl ThreadTarget {
+    pub fn parse(input: &str) -> Result<ThreadTarget, TargetError> {
+        let url = Url::parse(input.trim()).map_err(|_| TargetError::NotUrl(input.to_owned()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(TargetError::Scheme(url.scheme().to_owned()));
+        }
+        let query = |key: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.into_owned())
+        };
+        let num = |key: &str| query(key).and_then(|v| v.trim().parse::<u64>().ok());
+        let path = url.path();
+        let (dir, file) = match path.rfind('/') {
+            Some(i) => (&path[..=i], &path[i + 1..]),
+            None => ("/", path),
+        };
+        let mobile = query("mobile").is_some_and(|m| m != "no" && m != "0");
+        let page = num("page")
+            .and_then(|p| u32::try_from(p).ok())
+            .filter(|&p| p > 0);
+        let mut target = ThreadTarget {
+            root: root_of(&url, dir),
+            tid: 0,
+            page,
+            generation: Generation::X,
+            rewritten: false,
+            mobile,
+        };
+        let tid = if file == "forum.php" {
+            num("tid").or_else(|| num("ptid"))
+        } else if file == "viewthread.php" || file == "redirect.php" {
+            target.generation = Generation::Legacy;
+            num("tid").or_else(|| num("ptid"))
+        } else if let Some(rest) = file.strip_prefix("thread-") {
+            // thread-T-P-X.html
+            let mut parts = rest.trim_end_matches(".html").split('-');
+            let tid = parts.next().and_then(|t| t.parse().ok());
+            target.page = parts.next().and_then(|p| p.parse().ok()).filter(|&p| p > 0);
+            target.rewritten = true;
+            tid
+        } else if let Some(tid) = archiver_tid(&url, dir, file) {
+            target.root = root_of(&url, dir.trim_end_matches("archiver/"));
+            Some(tid)
+        } else {
+            None
+        };
+        target.tid = tid.filter(|&t| t > 0).ok_or(TargetError::NoThread)?;
+        Ok(target)
+    }
+
+    /// The URL of page `page` in view `source`. The printable view has one page only.
+    pub fn page_url(&self, source: Source, page: u32) -> Url {
+        let t = self.tid;
+        let rel = match (source, self.generation) {
+            (Source::Desktop, Generation::X) if self.rewritten => {
+                format!("thread-{t}-{page}-1.html")
+            }
+            (Source::Desktop, Generation::X) => {
+                format!("forum.php?mod=viewthread&tid={t}&page={page}")
+            }
+            (Source::Desktop | Source::Mobile, Generation::Legacy) => {
+                format!("viewthread.php?tid={t}&page={page}")
+            }
+            (Source::Mobile, Generation::X) => {
+                format!("forum.php?mod=viewthread&tid={t}&page={page}&mobile=2")
+            }
+            (Source::Printable, Generation::X) => {
+                format!("forum.php?mod=viewthread&action=printable&tid={t}")
+            }
+            (Source::Printable, Generation::Legacy) => {
+                format!("viewthread.php?action=printable&tid={t}")
+            }
+            (Source::Archiver, _) if page <= 1 => format!("archiver/?tid-{t}.html"),
+            (Source::Archiver, _) => format!("archiver/?tid-{t}.html&page={page}"),
+        };
+        self.root
+            .join(&rel)
+            .expect("a relative path joins any http URL")
+    }
+}
+
+/// `archiver/?tid-T.html[&page=P]` or `archiver/tid-T.html`.
+fn archiver_tid(url: &Url, dir: &str, file: &str) -> Option<u64> {
+    if !dir.ends_with("/archiver/") {
+        return None;
+    }
+    let named = if file.is_empty() || file == "index.php" {
+        url.query()?.split('&').next()?
+    } else {
+        file
+    };
+    named
+        .strip_prefix("tid-")?
+        .trim_end_matches(".html")
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn root_of(url: &Url, dir: &str) -> Url {
+    let mut root = url.clone();
+    root.set_path(if dir.is_empty() { "/" } else { dir });
+    root.set_query(None);
+    root.set_fragment(None);
+    root
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> ThreadTarget {
+        ThreadTarget::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn every_url_form_names_the_thread() {
+        let forms = [
+            (
+                "https://bbs.example.org/forum.php?mod=viewthread&tid=42",
+                None,
+            ),
+            (
+                "https://bbs.example.org/forum.php?mod=viewthread&tid=42&extra=page%3D1&page=3",
+                Some(3),
+            ),
+            ("https://bbs.example.org/thread-42-2-1.html", Some(2)),
+            (
+                "https://bbs.example.org/forum.php?mod=viewthread&tid=42&mobile=2",
+                None,
+            ),
+            ("https://bbs.example.org/archiver/?tid-42.html", None),
+            (
+                "https://bbs.example.org/archiver/?tid-42.html&page=2",
+                Some(2),
+            ),
+            ("https://bbs.example.org/archiver/tid-42.html", None),
+            (
+                "https://bbs.example.org/forum.php?mod=redirect&goto=findpost&ptid=42&pid=7",
+                None,
+            ),
+        ];
+        for (url, page) in forms {
+            let got = t(url);
+            assert_eq!(got.tid, 42, "{url}");
+            assert_eq!(got.root.as_str(), "https://bbs.example.org/", "{url}");
+            assert_eq!(got.page, page, "{url}");
+        }
+        assert!(t("https://bbs.example.org/forum.php?mod=viewthread&tid=42&mobile=2").mobile);
+        assert!(t("https://bbs.example.org/thread-42-2-1.html").rewritten);
+    }
+
+    #[test]
+    fn board_in_a_subdirectory_and_7x() {
+        let got = t("http://old.example.cn/bbs/viewthread.php?tid=314&extra=page%3D1");
+        assert_eq!(got.generation, Generation::Legacy);
+        assert_eq!(got.root.as_str(), "http://old.example.cn/bbs/");
+        assert_eq!(
+            got.page_url(Source::Desktop, 2).as_str(),
+            "http://old.example.cn/bbs/viewthread.php?tid=314&page=2"
+        );
+        assert_eq!(
+            got.page_url(Source::Printable, 1).as_str(),
+            "http://old.example.cn/bbs/viewthread.php?action=printable&tid=314"
+        );
+        let arch = t("http://old.example.cn/bbs/archiver/tid-314.html");
+        assert_eq!(arch.root.as_str(), "http://old.example.cn/bbs/");
+    }
+
+    #[test]
+    fn page_urls_per_view() {
+        let x = t("https://b.example/forum.php?mod=viewthread&tid=5&extra=x");
+        assert_eq!(
+            x.page_url(Source::Desktop, 4).as_str(),
+            "https://b.example/forum.php?mod=viewthread&tid=5&page=4"
+        );
+        assert_eq!(
+            x.page_url(Source::Mobile, 1).as_str(),
+            "https://b.example/forum.php?mod=viewthread&tid=5&page=1&mobile=2"
+        );
+        assert_eq!(
+            x.page_url(Source::Archiver, 1).as_str(),
+            "https://b.example/archiver/?tid-5.html"
+        );
+        assert_eq!(
+            x.page_url(Source::Archiver, 3).as_str(),
+            "https://b.example/archiver/?tid-5.html&page=3"
+        );
+        let rw = t("https://b.example/thread-5-1-1.html");
+        assert_eq!(
+            rw.page_url(Source::Desktop, 9).as_str(),
+            "https://b.example/thread-5-9-1.html"
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_thread() {
+        assert_eq!(
+            ThreadTarget::parse("ftp://b.example/thread-1-1-1.html"),
+            Err(TargetError::Scheme("ftp".into()))
+        );
+        assert!(matches!(
+            ThreadTarget::parse("bbs.example.org/thread-1-1-1.html"),
+            Err(TargetError::NotUrl(_))
+        ));
+        for bad in [
+            "https://b.example/forum.php?mod=forumdisplay&fid=2",
+            "https://b.example/thread-x-1-1.html",
+            "https://b.example/forum.php?mod=viewthread&tid=0",
+            "https://b.example/about.html",
+        ] {
+            assert_eq!(
+                ThreadTarget::parse(bad),
+                Err(TargetError::NoThread),
+                "{bad}"
+            );
+        }
+    }
+}
