@@ -42,6 +42,113 @@ pub enum Command {
     /// Extract the posts of saved Discuz thread pages (files, directories or stdin).
     #[command(after_help = EXTRACT_AFTER_HELP)]
     Extract(ExtractArgs),
+    /// Fetch every page of Discuz threads over HTTP and write their posts.
+    #[command(after_help = THREAD_AFTER_HELP)]
+    Thread(Box<ThreadArgs>),
+}
+
+const THREAD_AFTER_HELP: &str = "\
+Examples:
+  unjam thread 'https://bbs.example.org/thread-42-1-1.html'
+  unjam thread -f jsonl --cookies cookies.txt URL | jq -r .text
+  unjam thread -i urls.txt --wait 2 --random-wait -f jsonl -o posts.jsonl
+  unjam thread --source printable --save-html pages/ URL
+
+Exit status: 0 every thread complete, 1 some failed (the others still written), 2 usage,
+3 not found, 4 login required, 5 no permission, 6 anti-theft page, 7 browser challenge,
+8 not a Discuz thread page (3-8: every thread failed on that same gate).";
+
+/// Which view of a thread to fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceArg {
+    /// The normal thread pages, page by page.
+    Desktop,
+    /// The printable view: the whole thread in one request, where the board allows it.
+    Printable,
+    /// The archiver: no jammer at all, no floors.
+    Archiver,
+    /// The touch view (`mobile=2`).
+    Mobile,
+}
+
+#[derive(Debug, Args)]
+pub struct ThreadArgs {
+    /// Thread URLs, any Discuz form (forum.php?mod=viewthread&tid=N, thread-N-P-1.html,
+    /// viewthread.php?tid=N, archiver/?tid-N.html).
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Read URLs from FILE (`-` for stdin), one per line; `#` starts a comment.
+    #[arg(short = 'i', long = "input-file", value_name = "FILE")]
+    pub input_file: Option<PathBuf>,
+
+    /// Which view to fetch.
+    #[arg(long, value_enum, default_value_t = SourceArg::Desktop)]
+    pub source: SourceArg,
+
+    /// Pages to fetch: `3`, `2-5` or `4-` (to the end).
+    #[arg(long, value_name = "RANGE")]
+    pub pages: Option<String>,
+
+    /// Output format (the same records as `unjam extract`).
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write to FILE (atomically, at the end) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Netscape cookies.txt (as browsers export and curl/wget read).
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+
+    /// Cookies `NAME=VALUE; NAME2=VALUE2`, sent only to the hosts of the URLs given.
+    #[arg(long, value_name = "COOKIES")]
+    pub cookie: Option<String>,
+
+    /// Save the cookies held at the end (read and set by servers) to FILE, Netscape format.
+    #[arg(long, value_name = "FILE")]
+    pub cookie_jar: Option<PathBuf>,
+
+    /// User-Agent header (Discuz sends the touch view to mobile user agents).
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+
+    /// Extra request header `NAME: VALUE` (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+
+    /// Proxy URL (http://, https://, socks5://); default from HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    /// Seconds a request may take, connecting included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+
+    /// Largest page body accepted, after decompression (`20M`, `512K`, bytes).
+    #[arg(long, value_name = "SIZE", default_value = "20M")]
+    pub max_size: String,
+
+    /// Seconds between two requests to one host.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub wait: f64,
+
+    /// Scale each wait by a random factor between 0.5 and 1.5.
+    #[arg(long)]
+    pub random_wait: bool,
+
+    /// Retries for connection errors, timeouts, 429 and 5xx (with backoff and Retry-After).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+
+    /// Keep each fetched page's raw bytes and response head in DIR (`unjam extract DIR` reads them).
+    #[arg(long, value_name = "DIR")]
+    pub save_html: Option<PathBuf>,
+
+    /// Decode pages with this charset whatever they declare.
+    #[arg(long, value_name = "LABEL")]
+    pub charset: Option<String>,
 }
 
 const EXTRACT_AFTER_HELP: &str = "\

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         cli::Command::Clean(args) => commands::clean::run(args, &ui),
         cli::Command::Extract(args) => commands::extract::run(args, &ui),
+        cli::Command::Thread(args) => commands::thread::run(*args, &ui),
     };
     ExitCode::from(status.code())
 }

@@ -2,6 +2,7 @@
 
 pub mod clean;
 pub mod extract;
+pub mod thread;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -31,6 +31,73 @@ pub struct CookieFileError {
     pub reason: &'static str,
 }
 
+impl Cookie {
+    /// A cookie from a `Set-Cookie` header of a response to `url` (RFC 6265, 5.2–5.3). `None`
+    /// when the header is malformed or names a domain the responding host may not set.
+    pub fn from_set_cookie(header: &str, url: &Url, now: i64) -> Option<Cookie> {
+        let host = url.host_str()?.to_ascii_lowercase();
+        let mut parts = header.split(';');
+        let (name, value) = parts.next()?.split_once('=')?;
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let mut c = Cookie {
+            domain: host.clone(),
+            host_only: true,
+            path: default_path(url.path()),
+            secure: false,
+            http_only: false,
+            expires: None,
+            name: name.to_owned(),
+            value: value.trim().to_owned(),
+        };
+        let mut max_age = None;
+        for attr in parts {
+            let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
+            let v = v.trim();
+            match k.trim().to_ascii_lowercase().as_str() {
+                "domain" if !v.is_empty() => {
+                    let d = v.trim_start_matches('.').to_ascii_lowercase();
+                    let probe = Cookie {
+                        domain: d.clone(),
+                        host_only: false,
+                        ..c.clone()
+                    };
+                    if !domain_matches(&probe, &host) {
+                        return None;
+                    }
+                    c.domain = d;
+                    c.host_only = false;
+                }
+                "path" if v.starts_with('/') => c.path = v.to_owned(),
+                "secure" => c.secure = true,
+                "httponly" => c.http_only = true,
+                "max-age" => max_age = v.parse::<i64>().ok(),
+                "expires" => {
+                    if let Some(t) = crate::extract::dates::parse_http_date(v) {
+                        c.expires = Some(t);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(age) = max_age {
+            // Max-Age wins over Expires; zero or less deletes.
+            c.expires = Some(if age <= 0 { i64::MIN + 1 } else { now + age });
+        }
+        Some(c)
+    }
+}
+
+/// RFC 6265 5.1.4: the directory of the request path.
+fn default_path(path: &str) -> String {
+    match path.rfind('/') {
+        Some(0) | None => "/".into(),
+        Some(i) => path[..i].to_owned(),
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Jar {
     pub cookies: Vec<Cookie>,
@@ -111,12 +178,15 @@ impl Jar {
         out
     }
 
-    /// Put `cookie` in the jar, replacing one of the same name, domain and path.
+    /// Put `cookie` in the jar, replacing one of the same name, domain and path; an expired
+    /// one only removes.
     pub fn insert(&mut self, cookie: Cookie) {
         self.cookies.retain(|c| {
             !(c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path)
         });
-        self.cookies.push(cookie);
+        if cookie.expires.is_none_or(|e| e > 0) {
+            self.cookies.push(cookie);
+        }
     }
 
     /// The `Cookie` header for a request to `url` at Unix time `now`, or `None` when no cookie
@@ -280,6 +350,40 @@ mod tests {
             2
         );
         assert!(Jar::parse_netscape("a.example\tTRUE\t/\tFALSE\tsoon\tn\tv\n").is_err());
+    }
+
+    #[test]
+    fn set_cookie_headers() {
+        let url = u("https://bbs.example.org/forum/forum.php?mod=viewthread");
+        let c = Cookie::from_set_cookie(
+            "vR0I_2132_sid=hoT9IP; expires=Mon, 30 Nov 2026 03:23:18 GMT; Max-Age=86400; path=/",
+            &url,
+            1_000,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.value.as_str()),
+            ("vR0I_2132_sid", "hoT9IP")
+        );
+        assert!(c.host_only);
+        assert_eq!(c.domain, "bbs.example.org");
+        assert_eq!(c.expires, Some(87_400));
+        let d =
+            Cookie::from_set_cookie("a=1; Domain=.example.org; Secure; HttpOnly", &url, 0).unwrap();
+        assert!(!d.host_only && d.secure && d.http_only);
+        assert_eq!(d.path, "/forum");
+        // A host may not set a cookie for another domain.
+        assert_eq!(
+            Cookie::from_set_cookie("a=1; Domain=evil.example", &url, 0),
+            None
+        );
+        assert_eq!(Cookie::from_set_cookie("novalue", &url, 0), None);
+        // Max-Age=0 deletes.
+        let mut jar = Jar::default();
+        jar.insert(Cookie::from_set_cookie("a=1; Path=/", &url, 0).unwrap());
+        assert_eq!(jar.cookies.len(), 1);
+        jar.insert(Cookie::from_set_cookie("a=; Max-Age=0; Path=/", &url, 0).unwrap());
+        assert!(jar.cookies.is_empty());
     }
 
     #[test]

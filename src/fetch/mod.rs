@@ -6,4 +6,6 @@
 
 pub mod backoff;
 pub mod cookies;
+pub mod http;
 pub mod target;
+pub mod thread;

@@ -1,0 +1,233 @@
+//! `unjam thread`: thread URLs in, every page fetched, posts out.
+
+use super::{is_broken_pipe, Status, Ui};
+use crate::cli::{SourceArg, ThreadArgs};
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::time::Duration;
+use unjam::atomic::write_atomically;
+use unjam::extract::charset;
+use unjam::fetch::cookies::{self, Jar};
+use unjam::fetch::http::{Client, Config};
+use unjam::fetch::target::{Source, ThreadTarget};
+use unjam::fetch::thread::{fetch_thread, Options, ThreadError};
+use unjam::model::Gate;
+use unjam::output;
+
+pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
+    let setup = match setup(&args) {
+        Ok(s) => s,
+        Err(msg) => return ui.usage(msg),
+    };
+    let (targets, client, opts) = setup;
+    let escape = args.output.is_none() && io::stdout().is_terminal();
+    let mut failures: Vec<Option<Gate>> = Vec::new();
+    let mut done = 0usize;
+    let mut work = |w: &mut dyn Write| -> io::Result<()> {
+        for (given, target) in &targets {
+            let result = fetch_thread(&client, target, &opts, |page, pages| {
+                if ui.verbose > 0 {
+                    ui.info(format!(
+                        "{given}: page {page} of {}",
+                        pages.map_or("?".into(), |p| p.to_string())
+                    ));
+                }
+            });
+            match result {
+                Ok(thread) => {
+                    output::write_thread(w, &thread, args.format, escape)?;
+                    w.flush()?;
+                    done += 1;
+                }
+                Err(e) => {
+                    ui.error(&e);
+                    failures.push(match e {
+                        ThreadError::Gate { gate, .. } => Some(gate),
+                        _ => None,
+                    });
+                }
+            }
+        }
+        Ok(())
+    };
+    let written = match &args.output {
+        Some(path) => write_atomically(path, &mut work),
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            work(&mut out)
+        }
+    };
+    if let Err(e) = written {
+        if is_broken_pipe(&e) {
+            return Status::Success;
+        }
+        ui.error(format!("cannot write output: {}", super::io_message(&e)));
+        return Status::Failure;
+    }
+    if let Some(path) = &args.cookie_jar {
+        let text = client.jar().to_netscape();
+        if let Err(e) = write_atomically(path, |w| w.write_all(text.as_bytes())) {
+            ui.error(format!(
+                "{}: cannot write the cookie jar: {}",
+                path.display(),
+                super::io_message(&e)
+            ));
+            return Status::Failure;
+        }
+    }
+    match failures.as_slice() {
+        [] => Status::Success,
+        [Some(g), rest @ ..] if done == 0 && rest.iter().all(|f| f == &Some(*g)) => {
+            Status::Gate(*g)
+        }
+        _ => Status::Failure,
+    }
+}
+
+type Setup = (Vec<(String, ThreadTarget)>, Client, Options);
+
+fn setup(args: &ThreadArgs) -> Result<Setup, String> {
+    let mut given: Vec<String> = args.urls.clone();
+    if let Some(f) = &args.input_file {
+        let text = if f.as_os_str() == "-" {
+            let mut s = String::new();
+            for line in io::stdin().lock().lines() {
+                s.push_str(&line.map_err(|e| format!("stdin: {e}"))?);
+                s.push('\n');
+            }
+            s
+        } else {
+            std::fs::read_to_string(f)
+                .map_err(|e| format!("{}: {}", f.display(), super::io_message(&e)))?
+        };
+        given.extend(
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    if given.is_empty() {
+        return Err("give thread URLs, or -i FILE".into());
+    }
+    let mut targets = Vec::new();
+    for u in given {
+        let t = ThreadTarget::parse(&u).map_err(|e| format!("{u}: {e}"))?;
+        targets.push((u, t));
+    }
+    let (first, last) = match &args.pages {
+        None => (1, None),
+        Some(r) => parse_range(r).ok_or_else(|| format!("--pages {r}: expected N, N-M or N-"))?,
+    };
+    let given_charset = match args.charset.as_deref() {
+        Some(c) => Some(charset::by_label(c).ok_or_else(|| format!("unknown charset {c:?}"))?),
+        None => None,
+    };
+    let mut jar = Jar::default();
+    if let Some(path) = &args.cookies {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--cookies {}: {}", path.display(), super::io_message(&e)))?;
+        jar =
+            Jar::parse_netscape(&text).map_err(|e| format!("--cookies {}: {e}", path.display()))?;
+    }
+    if let Some(c) = &args.cookie {
+        let hosts: Vec<String> = targets
+            .iter()
+            .filter_map(|(_, t)| t.root.host_str().map(str::to_owned))
+            .collect();
+        for cookie in cookies::from_header_value(c, &hosts).map_err(|e| format!("--cookie: {e}"))? {
+            jar.insert(cookie);
+        }
+    }
+    let mut headers = Vec::new();
+    for h in &args.headers {
+        let (k, v) = h
+            .split_once(':')
+            .ok_or_else(|| format!("--header {h:?}: expected 'NAME: VALUE'"))?;
+        headers.push((k.trim().to_owned(), v.trim().to_owned()));
+    }
+    let secs = |name: &str, v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(Duration::from_secs_f64(v))
+        } else {
+            Err(format!(
+                "{name} {v}: expected a number of seconds, 0 or more"
+            ))
+        }
+    };
+    let mut config = Config {
+        headers,
+        timeout: secs("--timeout", args.timeout)?,
+        wait: secs("--wait", args.wait)?,
+        random_wait: args.random_wait,
+        max_size: parse_size(&args.max_size)
+            .ok_or_else(|| format!("--max-size {}: expected bytes, or K/M/G", args.max_size))?,
+        proxy: args.proxy.clone(),
+        ..Config::default()
+    };
+    config.connect_timeout = config.connect_timeout.min(config.timeout);
+    config.retry.retries = args.retries;
+    if let Some(ua) = &args.user_agent {
+        config.user_agent = ua.clone();
+    }
+    let client = Client::new(config, jar).map_err(|e| e.to_string())?;
+    let opts = Options {
+        source: match args.source {
+            SourceArg::Desktop => Source::Desktop,
+            SourceArg::Printable => Source::Printable,
+            SourceArg::Archiver => Source::Archiver,
+            SourceArg::Mobile => Source::Mobile,
+        },
+        first,
+        last,
+        save_html: args.save_html.clone(),
+        charset: given_charset,
+    };
+    Ok((targets, client, opts))
+}
+
+/// `3`, `2-5`, `4-`.
+fn parse_range(s: &str) -> Option<(u32, Option<u32>)> {
+    let s = s.trim();
+    match s.split_once('-') {
+        None => {
+            let n: u32 = s.parse().ok().filter(|&n| n > 0)?;
+            Some((n, Some(n)))
+        }
+        Some((a, "")) => Some((a.trim().parse().ok().filter(|&n| n > 0)?, None)),
+        Some((a, b)) => {
+            let a: u32 = a.trim().parse().ok().filter(|&n| n > 0)?;
+            let b: u32 = b.trim().parse().ok()?;
+            (b >= a).then_some((a, Some(b)))
+        }
+    }
+}
+
+/// `20M`, `512K`, `1G`, `1000`.
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last()? {
+        'k' | 'K' => (&s[..s.len() - 1], 1u64 << 10),
+        'm' | 'M' => (&s[..s.len() - 1], 1 << 20),
+        'g' | 'G' => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.trim().parse::<u64>().ok()?.checked_mul(mult)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_and_sizes() {
+        assert_eq!(parse_range("3"), Some((3, Some(3))));
+        assert_eq!(parse_range("2-5"), Some((2, Some(5))));
+        assert_eq!(parse_range("4-"), Some((4, None)));
+        assert_eq!(parse_range("5-2"), None);
+        assert_eq!(parse_range("0"), None);
+        assert_eq!(parse_size("20M"), Some(20 << 20));
+        assert_eq!(parse_size("512k"), Some(512 << 10));
+        assert_eq!(parse_size("1000"), Some(1000));
+        assert_eq!(parse_size("lots"), None);
+    }
+}

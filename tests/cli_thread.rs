@@ -1,0 +1,457 @@
+//! `unjam thread` against a real HTTP server on 127.0.0.1 (tests/common/server.rs): every page
+//! fetched once and in order, faults retried or reported, gates and their exit codes, cookies
+//! kept to their own host.
+
+mod common;
+
+use common::server::{Fault, Reply, Request, Server};
+use common::{fixture, Env};
+use predicates::str::contains;
+use serde_json::Value;
+use std::time::Duration;
+
+fn page(name: &str) -> Vec<u8> {
+    std::fs::read(fixture("extract").join(name)).unwrap()
+}
+
+/// The 2-page thread 42 of the fixtures, as Discuz serves it: past the last page, the last
+/// page again.
+fn thread42(req: &Request) -> Reply {
+    if !req.target.starts_with("/forum.php?mod=viewthread&tid=42") {
+        return Reply::status(404);
+    }
+    if req.target.contains("page=1") {
+        Reply::html(page("desktop-p1.html"))
+    } else {
+        Reply::html(page("desktop-p2.html"))
+    }
+}
+
+fn pids(stdout: &[u8]) -> Vec<u64> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["pid"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn thread_cmd(env: &Env, args: &[&str]) -> assert_cmd::Command {
+    let mut c = env.cmd(&["thread", "--wait", "0", "-f", "jsonl"]);
+    c.args(args);
+    c.env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy");
+    c
+}
+
+#[test]
+fn every_page_once_in_order() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    let out = thread_cmd(
+        &env,
+        &[&srv.url("/forum.php?mod=viewthread&tid=42&extra=page%3D1")],
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=1"), 1);
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=2"), 1);
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=3"), 0);
+    // The same records as `unjam extract` on the saved pages (but for the page URLs).
+    let saved = env
+        .cmd(&["extract", "-f", "jsonl"])
+        .arg(fixture("extract/desktop-p1.html"))
+        .arg(fixture("extract/desktop-p2.html"))
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let strip = |b: &[u8]| -> Vec<Value> {
+        String::from_utf8_lossy(b)
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("url");
+                v
+            })
+            .collect()
+    };
+    assert_eq!(strip(&out), strip(&saved));
+}
+
+#[test]
+fn page_range_and_a_pager_past_the_end() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    let out = thread_cmd(
+        &env,
+        &[
+            "--pages",
+            "2-",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    assert_eq!(pids(&out), [106]);
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=1"), 0);
+}
+
+#[test]
+fn a_page_that_repeats_itself_ends_the_walk() {
+    // Every page number gets page 1, whose pager claims 2 pages: no loop, no duplicates.
+    let srv = Server::start(|_, _| Reply::html(page("desktop-p1.html")));
+    let env = Env::new();
+    let out = thread_cmd(&env, &[&srv.url("/forum.php?mod=viewthread&tid=42")])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(pids(&out), [101, 102, 103, 105]);
+}
+
+#[test]
+fn retry_after_503_then_success() {
+    let srv = Server::start(|r, n| {
+        if r.target.contains("page=2") && n == 0 {
+            Reply::status(503).header("Retry-After", "0")
+        } else if r.target.contains("page=1") && n == 0 {
+            Reply::status(429)
+        } else {
+            thread42(r)
+        }
+    });
+    let env = Env::new();
+    let out = thread_cmd(
+        &env,
+        &[
+            "--retries",
+            "2",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=2"), 2);
+}
+
+#[test]
+fn reset_mid_body_is_retried_then_reported() {
+    let srv = Server::start(|r, n| {
+        let mut reply = thread42(r);
+        if r.target.contains("page=2") && n < 10 {
+            reply.fault = Fault::ResetMidBody;
+        }
+        reply
+    });
+    let env = Env::new();
+    thread_cmd(
+        &env,
+        &[
+            "--retries",
+            "1",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stdout("")
+    .stderr(contains("page=2"));
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=2"), 2);
+}
+
+#[test]
+fn slow_answer_times_out() {
+    let srv = Server::start(|r, _| {
+        let mut reply = thread42(r);
+        reply.fault = Fault::Delay(Duration::from_secs(3));
+        reply
+    });
+    let env = Env::new();
+    thread_cmd(
+        &env,
+        &[
+            "--timeout",
+            "0.5",
+            "--retries",
+            "0",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains("timed out"));
+}
+
+#[test]
+fn redirect_loop_is_reported() {
+    let srv = Server::start(|r, _| {
+        let to = if r.target.starts_with("/a") {
+            "/b"
+        } else {
+            "/a"
+        };
+        Reply::status(302).header("Location", to)
+    });
+    let env = Env::new();
+    thread_cmd(
+        &env,
+        &[
+            "--retries",
+            "0",
+            &srv.url("/a/forum.php?mod=viewthread&tid=1"),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains("redirect loop"));
+}
+
+#[test]
+fn gzip_bomb_stops_at_max_size() {
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1 << 20);
+    let srv =
+        Server::start(move |_, _| Reply::html(bomb.clone()).header("Content-Encoding", "gzip"));
+    let env = Env::new();
+    thread_cmd(
+        &env,
+        &[
+            "--max-size",
+            "2M",
+            "--retries",
+            "0",
+            &srv.url("/forum.php?mod=viewthread&tid=9"),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains("larger than 2097152 bytes"));
+}
+
+#[test]
+fn gbk_page_gzipped_with_header_charset() {
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(&page("desktop-gbk.html")).unwrap();
+    let body = gz.finish().unwrap();
+    let srv = Server::start(move |_, _| Reply {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "text/html; charset=gbk".into()),
+            ("Content-Encoding".into(), "gzip".into()),
+        ],
+        body: body.clone(),
+        fault: Fault::None,
+    });
+    let env = Env::new();
+    let out = thread_cmd(&env, &[&srv.url("/thread-19-1-1.html")])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("镕、堃、喆"), "{text}");
+    assert_eq!(srv.count("/thread-19-1-1.html"), 1);
+}
+
+#[test]
+fn gates_stop_with_their_codes() {
+    let srv = Server::start(|r, _| {
+        let (file, status) = if r.target.contains("tid=1&") {
+            ("gates/login.html", 200)
+        } else if r.target.contains("tid=2&") {
+            ("gates/antitheft.html", 200)
+        } else if r.target.contains("tid=3&") {
+            ("gates/cloudflare.html", 403)
+        } else {
+            ("gates/notfound.html", 404)
+        };
+        let mut reply = Reply::html(page(file));
+        reply.status = status;
+        reply
+    });
+    let env = Env::new();
+    for (tid, code, msg) in [
+        (1, 4, "login required"),
+        (2, 6, "anti-theft"),
+        (3, 7, "browser challenge"),
+        (4, 3, "thread not found"),
+    ] {
+        thread_cmd(
+            &env,
+            &[
+                "--retries",
+                "0",
+                &srv.url(&format!("/forum.php?mod=viewthread&tid={tid}")),
+            ],
+        )
+        .assert()
+        .code(code)
+        .stdout("")
+        .stderr(contains(msg));
+    }
+    // One thread fine, one gated: exit 1, the good one written.
+    let srv2 = Server::start(|r, _| {
+        if r.target.contains("tid=42") {
+            thread42(r)
+        } else {
+            Reply::html(page("gates/login.html"))
+        }
+    });
+    let out = thread_cmd(
+        &env,
+        &[
+            &srv2.url("/forum.php?mod=viewthread&tid=42"),
+            &srv2.url("/forum.php?mod=viewthread&tid=7"),
+        ],
+    )
+    .assert()
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
+    assert_eq!(pids(&out).len(), 5);
+}
+
+#[test]
+fn cookies_go_to_their_own_host_only() {
+    let srv = Server::start(|r, _| {
+        let mut reply = thread42(r);
+        reply
+            .headers
+            .push(("Set-Cookie".into(), "fresh=1; Path=/; Max-Age=3600".into()));
+        reply
+    });
+    let env = Env::new();
+    env.write(
+        "cookies.txt",
+        "# Netscape HTTP Cookie File\n\
+         127.0.0.1\tFALSE\t/\tFALSE\t0\tauth\tmine\n\
+         .other.example\tTRUE\t/\tFALSE\t0\tauth_b\tnot-for-you\n",
+    );
+    thread_cmd(
+        &env,
+        &[
+            "--cookies",
+            "cookies.txt",
+            "--cookie-jar",
+            "jar.txt",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .success();
+    let reqs = srv.requests.lock().unwrap().clone();
+    assert_eq!(reqs[0].header("Cookie"), Some("auth=mine"));
+    // The cookie the server set comes back on the next page.
+    assert!(reqs[1].header("Cookie").unwrap().contains("fresh=1"));
+    assert!(reqs
+        .iter()
+        .all(|r| !r.header("Cookie").unwrap_or("").contains("not-for-you")));
+    let jar = String::from_utf8(env.read("jar.txt")).unwrap();
+    assert!(jar.contains("\tfresh\t1"), "{jar}");
+    assert!(
+        jar.contains("not-for-you"),
+        "the jar keeps cookies of other hosts: {jar}"
+    );
+}
+
+#[test]
+fn save_html_then_extract_gives_the_same_posts() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    let out = thread_cmd(
+        &env,
+        &[
+            "--save-html",
+            "pages",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    assert!(env.path("pages/thread-42-p1.html").exists());
+    assert!(env.path("pages/thread-42-p2.headers").exists());
+    let again = env
+        .cmd(&["extract", "-f", "jsonl", "pages"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(pids(&again), pids(&out));
+}
+
+#[test]
+fn urls_from_a_file_and_usage_errors() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    env.write(
+        "urls.txt",
+        format!(
+            "# threads to fetch\n\n{}  # the SSD one\n",
+            srv.url("/forum.php?mod=viewthread&tid=42")
+        ),
+    );
+    let out = thread_cmd(&env, &["-i", "urls.txt"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(pids(&out).len(), 5);
+    thread_cmd(&env, &[])
+        .assert()
+        .code(2)
+        .stderr(contains("give thread URLs"));
+    thread_cmd(
+        &env,
+        &["https://bbs.example.org/forum.php?mod=forumdisplay&fid=2"],
+    )
+    .assert()
+    .code(2)
+    .stderr(contains("no thread id"));
+    thread_cmd(
+        &env,
+        &["--pages", "5-2", "https://b.example/thread-1-1-1.html"],
+    )
+    .assert()
+    .code(2);
+    thread_cmd(
+        &env,
+        &["--max-size", "huge", "https://b.example/thread-1-1-1.html"],
+    )
+    .assert()
+    .code(2);
+}
