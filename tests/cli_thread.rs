@@ -454,4 +454,19 @@ fn urls_from_a_file_and_usage_errors() {
     )
     .assert()
     .code(2);
+    for bad in [
+        ["--wait", "1e30"],
+        ["--timeout", "1e9"],
+        ["--timeout", "NaN"],
+        ["-H", "bad name: v"],
+        ["-H", "nocolon"],
+    ] {
+        thread_cmd(
+            &env,
+            &[bad[0], bad[1], "https://b.example/thread-1-1-1.html"],
+        )
+        .assert()
+        .code(2)
+        .stderr(contains(bad[0]));
+    }
 }

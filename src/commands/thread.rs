@@ -143,16 +143,20 @@ fn setup(args: &ThreadArgs) -> Result<Setup, String> {
         let (k, v) = h
             .split_once(':')
             .ok_or_else(|| format!("--header {h:?}: expected 'NAME: VALUE'"))?;
-        headers.push((k.trim().to_owned(), v.trim().to_owned()));
+        let (k, v) = (k.trim(), v.trim());
+        // Checked here, so a bad header is a usage error and not a failure of every request.
+        if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err()
+            || reqwest::header::HeaderValue::from_str(v).is_err()
+        {
+            return Err(format!("--header {h:?}: not a valid HTTP header"));
+        }
+        headers.push((k.to_owned(), v.to_owned()));
     }
     let secs = |name: &str, v: f64| {
-        if v.is_finite() && v >= 0.0 {
-            Ok(Duration::from_secs_f64(v))
-        } else {
-            Err(format!(
-                "{name} {v}: expected a number of seconds, 0 or more"
-            ))
-        }
+        Duration::try_from_secs_f64(v)
+            .ok()
+            .filter(|d| *d <= Duration::from_secs(7 * 86_400))
+            .ok_or_else(|| format!("{name} {v}: expected seconds, from 0 to a week"))
     };
     let mut config = Config {
         headers,
