@@ -458,8 +458,8 @@ fn urls_from_a_file_and_usage_errors() {
         ["--wait", "1e30"],
         ["--timeout", "1e9"],
         ["--timeout", "NaN"],
-        ["-H", "bad name: v"],
-        ["-H", "nocolon"],
+        ["--header", "bad name: v"],
+        ["--header", "nocolon"],
     ] {
         thread_cmd(
             &env,
