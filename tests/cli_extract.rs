@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{fixture, Env};
+use common::{fixture, Env, OkStdout};
 use predicates::str::contains;
 use serde_json::Value;
 
@@ -263,11 +263,7 @@ fn stdin_and_url() {
             "-",
         ])
         .write_stdin(body.clone())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+        .ok_stdout();
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["url"], "http://old.example.cn/bbs/viewthread.php?tid=314");
     assert_eq!(
@@ -286,11 +282,7 @@ fn stdin_and_url() {
             "-",
         ])
         .write_stdin(p1)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+        .ok_stdout();
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(
         v["posts"][0]["images"][0]["url"],
@@ -331,11 +323,7 @@ fn charset_override_and_report() {
             "gbk",
             &page("desktop-gbk.html"),
         ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+        .ok_stdout();
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["charset"], "gb18030");
     assert!(v["posts"][0]["text"]

@@ -5,7 +5,7 @@
 mod common;
 
 use common::server::{Fault, Reply, Request, Server};
-use common::{fixture, Env};
+use common::{fixture, Env, OkStdout};
 use predicates::str::contains;
 use serde_json::Value;
 use std::time::Duration;
@@ -58,11 +58,7 @@ fn every_page_once_in_order() {
         &env,
         &[&srv.url("/forum.php?mod=viewthread&tid=42&extra=page%3D1")],
     )
-    .assert()
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    .ok_stdout();
     assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
     assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=1"), 1);
     assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=2"), 1);
@@ -101,11 +97,7 @@ fn page_range_and_a_pager_past_the_end() {
             &srv.url("/forum.php?mod=viewthread&tid=42"),
         ],
     )
-    .assert()
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    .ok_stdout();
     assert_eq!(pids(&out), [106]);
     assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=1"), 0);
 }
@@ -115,12 +107,7 @@ fn a_page_that_repeats_itself_ends_the_walk() {
     // Every page number gets page 1, whose pager claims 2 pages: no loop, no duplicates.
     let srv = Server::start(|_, _| Reply::html(page("desktop-p1.html")));
     let env = Env::new();
-    let out = thread_cmd(&env, &[&srv.url("/forum.php?mod=viewthread&tid=42")])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = thread_cmd(&env, &[&srv.url("/forum.php?mod=viewthread&tid=42")]).ok_stdout();
     assert_eq!(pids(&out), [101, 102, 103, 105]);
 }
 
@@ -144,11 +131,7 @@ fn retry_after_503_then_success() {
             &srv.url("/forum.php?mod=viewthread&tid=42"),
         ],
     )
-    .assert()
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    .ok_stdout();
     assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
     assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=2"), 2);
 }
@@ -271,12 +254,7 @@ fn gbk_page_gzipped_with_header_charset() {
         fault: Fault::None,
     });
     let env = Env::new();
-    let out = thread_cmd(&env, &[&srv.url("/thread-19-1-1.html")])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = thread_cmd(&env, &[&srv.url("/thread-19-1-1.html")]).ok_stdout();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("镕、堃、喆"), "{text}");
     assert_eq!(srv.count("/thread-19-1-1.html"), 1);
@@ -396,20 +374,10 @@ fn save_html_then_extract_gives_the_same_posts() {
             &srv.url("/forum.php?mod=viewthread&tid=42"),
         ],
     )
-    .assert()
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    .ok_stdout();
     assert!(env.path("pages/thread-42-p1.html").exists());
     assert!(env.path("pages/thread-42-p2.headers").exists());
-    let again = env
-        .cmd(&["extract", "-f", "jsonl", "pages"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let again = env.cmd(&["extract", "-f", "jsonl", "pages"]).ok_stdout();
     assert_eq!(pids(&again), pids(&out));
 }
 
@@ -424,12 +392,7 @@ fn urls_from_a_file_and_usage_errors() {
             srv.url("/forum.php?mod=viewthread&tid=42")
         ),
     );
-    let out = thread_cmd(&env, &["-i", "urls.txt"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = thread_cmd(&env, &["-i", "urls.txt"]).ok_stdout();
     assert_eq!(pids(&out).len(), 5);
     thread_cmd(&env, &[])
         .assert()

@@ -50,6 +50,18 @@ impl Env {
     }
 }
 
+/// `cmd.assert().success()` and its stdout, for the many tests that check what a successful
+/// run wrote.
+pub trait OkStdout {
+    fn ok_stdout(&mut self) -> Vec<u8>;
+}
+
+impl OkStdout for Command {
+    fn ok_stdout(&mut self) -> Vec<u8> {
+        self.assert().success().get_output().stdout.clone()
+    }
+}
+
 /// Path of a file in the repository's fixtures/.
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
