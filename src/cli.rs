@@ -61,6 +61,8 @@ Exit status: 0 every thread complete, 1 some failed (the others still written), 
 /// Which view of a thread to fetch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SourceArg {
+    /// Desktop pages; the archiver when the first one is an anti-theft page or not a thread.
+    Auto,
     /// The normal thread pages, page by page.
     Desktop,
     /// The printable view: the whole thread in one request, where the board allows it.
@@ -149,6 +151,12 @@ pub struct ThreadArgs {
     /// Decode pages with this charset whatever they declare.
     #[arg(long, value_name = "LABEL")]
     pub charset: Option<String>,
+
+    /// Check every URL against its host's robots.txt first (fetched once per host); a thread
+    /// it disallows fails with the rule that blocked it. Off by default, as in wget and curl,
+    /// for URLs you name yourself.
+    #[arg(long)]
+    pub respect_robots: bool,
 }
 
 const EXTRACT_AFTER_HELP: &str = "\

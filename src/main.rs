@@ -15,6 +15,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    commands::Logger::install(cli.verbose, cli.quiet);
     let ui = commands::Ui {
         quiet: cli.quiet,
         verbose: cli.verbose,

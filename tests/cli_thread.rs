@@ -146,7 +146,7 @@ fn reset_mid_body_is_retried_then_reported() {
         reply
     });
     let env = Env::new();
-    thread_cmd(
+    let a = thread_cmd(
         &env,
         &[
             "--retries",
@@ -156,8 +156,10 @@ fn reset_mid_body_is_retried_then_reported() {
     )
     .assert()
     .code(1)
-    .stdout("")
-    .stderr(contains("page=2"));
+    .stderr(contains("page=2"))
+    .stderr(contains("thread incomplete: 4 posts from 1 pages"));
+    // Page 1 was written as soon as it was in; nothing of page 2 was invented.
+    assert_eq!(pids(&a.get_output().stdout), [101, 102, 103, 105]);
     assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=2"), 2);
 }
 
@@ -432,4 +434,237 @@ fn urls_from_a_file_and_usage_errors() {
         .code(2)
         .stderr(contains(bad[0]));
     }
+}
+
+/// Discuz! X3.5's stock robots.txt, as the install writes it.
+const STOCK_ROBOTS: &str =
+    "#\n# robots.txt for Discuz! X3\n#\n\nUser-agent: *\nAllow: /data/avatar/\nDisallow: *\n";
+
+fn with_robots(robots: Reply) -> impl Fn(&Request, usize) -> Reply + Send + Sync + 'static {
+    let robots = std::sync::Mutex::new(Some(robots));
+    move |r: &Request, _| {
+        if r.target == "/robots.txt" {
+            robots
+                .lock()
+                .unwrap()
+                .take()
+                .expect("robots.txt is fetched once")
+        } else {
+            thread42(r)
+        }
+    }
+}
+
+#[test]
+fn robots_txt_is_only_read_with_respect_robots() {
+    let srv = Server::start(with_robots(Reply::html(STOCK_ROBOTS)));
+    let env = Env::new();
+    let out = thread_cmd(&env, &[&srv.url("/forum.php?mod=viewthread&tid=42")]).ok_stdout();
+    assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
+    assert_eq!(srv.count("/robots.txt"), 0);
+}
+
+#[test]
+fn stock_discuz_robots_blocks_with_the_rule_and_how_to_override() {
+    let srv = Server::start(with_robots(
+        Reply::html(STOCK_ROBOTS).header("Content-Type", "text/plain"),
+    ));
+    let env = Env::new();
+    thread_cmd(
+        &env,
+        &[
+            "--respect-robots",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+            &srv.url("/thread-42-1-1.html"),
+        ],
+    )
+    .assert()
+    .code(9)
+    .stdout("")
+    .stderr(contains("robots.txt line 7 `Disallow: *`"))
+    .stderr(contains("User-agent: *"))
+    .stderr(contains("Discuz! X3.5 ships"))
+    .stderr(contains("without --respect-robots"));
+    // One robots.txt for the host, and not one thread page.
+    assert_eq!(srv.count("/robots.txt"), 1);
+    assert_eq!(srv.requests.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn robots_rule_for_one_thread_leaves_the_others() {
+    let robots = "User-agent: *\nDisallow: /forum.php?mod=viewthread&tid=43\n\nUser-agent: otherbot\nDisallow: /\n";
+    let srv = Server::start(with_robots(Reply::html(robots)));
+    let env = Env::new();
+    let a = thread_cmd(
+        &env,
+        &[
+            "--respect-robots",
+            &srv.url("/forum.php?mod=viewthread&tid=43"),
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stderr(contains("tid=43"))
+    .stderr(contains(
+        "line 2 `Disallow: /forum.php?mod=viewthread&tid=43`",
+    ));
+    assert_eq!(pids(&a.get_output().stdout), [101, 102, 103, 105, 106]);
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=43&page=1"), 0);
+}
+
+#[test]
+fn robots_txt_missing_allows_and_unreachable_blocks() {
+    let srv = Server::start(with_robots(Reply::status(404)));
+    let env = Env::new();
+    let out = thread_cmd(
+        &env,
+        &[
+            "--respect-robots",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .ok_stdout();
+    assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
+
+    let srv = Server::start(|r, _| {
+        if r.target == "/robots.txt" {
+            Reply::status(503)
+        } else {
+            thread42(r)
+        }
+    });
+    thread_cmd(
+        &env,
+        &[
+            "--respect-robots",
+            "--retries",
+            "0",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .code(9)
+    .stdout("")
+    .stderr(contains(
+        "robots.txt could not be read (HTTP 503, 1 attempt)",
+    ))
+    .stderr(contains("RFC 9309"));
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=1"), 0);
+}
+
+#[test]
+fn auto_falls_back_to_the_archiver_on_an_anti_theft_page() {
+    let srv = Server::start(|r, _| {
+        if r.target.starts_with("/archiver/?tid-42.html") {
+            Reply::html(page("archiver.html"))
+        } else {
+            Reply::html(page("gates/antitheft.html"))
+        }
+    });
+    let env = Env::new();
+    let url = srv.url("/forum.php?mod=viewthread&tid=42");
+    // Asked for desktop: the gate, exit 6.
+    thread_cmd(&env, &["--source", "desktop", &url])
+        .assert()
+        .code(6)
+        .stdout("");
+    let a = thread_cmd(&env, &["--source", "auto", &url])
+        .assert()
+        .success()
+        .stderr(contains("read from the archiver"));
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let kinds: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["kind"].clone())
+        .collect();
+    assert!(!kinds.is_empty());
+    assert!(kinds.iter().all(|k| k == "archiver"), "{kinds:?}");
+    assert_eq!(srv.count("/archiver/?tid-42.html"), 1);
+}
+
+#[test]
+fn posts_of_a_page_are_out_before_the_next_page_is_fetched() {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let rx = std::sync::Mutex::new(rx);
+    let srv = Server::start(move |r, _| {
+        if r.target.contains("page=2") {
+            // Held until the test has read page 1's posts from the pipe.
+            rx.lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(20))
+                .expect("page 1 reached stdout while page 2 was pending");
+        }
+        thread42(r)
+    });
+    let env = Env::new();
+    let mut child = std::process::Command::new(env.bin())
+        .args(["thread", "--wait", "0", "-f", "jsonl"])
+        .arg(srv.url("/forum.php?mod=viewthread&tid=42"))
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut got = Vec::new();
+    for _ in 0..4 {
+        let l = lines.next().unwrap().unwrap();
+        got.push(
+            serde_json::from_str::<Value>(&l).unwrap()["pid"]
+                .as_u64()
+                .unwrap(),
+        );
+    }
+    assert_eq!(got, [101, 102, 103, 105]);
+    tx.send(()).unwrap();
+    let rest: Vec<u64> = lines
+        .map(|l| {
+            serde_json::from_str::<Value>(&l.unwrap()).unwrap()["pid"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(rest, [106]);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn json_streams_one_valid_object_per_thread() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    let mut c = env.cmd(&["thread", "--wait", "0", "-f", "json"]);
+    c.env_remove("HTTP_PROXY").env_remove("http_proxy");
+    c.arg(srv.url("/forum.php?mod=viewthread&tid=42"));
+    let out = c.ok_stdout();
+    let v: Value = serde_json::from_slice(&out).expect("one JSON document");
+    assert_eq!(v["tid"], 42);
+    assert_eq!(v["pages"], 2);
+    let posts: Vec<u64> = v["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pid"].as_u64().unwrap())
+        .collect();
+    assert_eq!(posts, [101, 102, 103, 105, 106]);
+    assert!(v["posts"][4]["url"].as_str().unwrap().ends_with("page=2"));
+}
+
+#[test]
+fn verbose_logs_pages_and_requests_on_stderr_only() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    let url = srv.url("/forum.php?mod=viewthread&tid=42");
+    let a = thread_cmd(&env, &["-v", &url]).assert().success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("tid 42: page 1 of 2: 4 posts, 4 new"), "{err}");
+    assert!(err.contains("tid 42: page 2 of 2: 1 post, 1 new"), "{err}");
+    assert!(!err.contains("GET "), "{err}");
+    assert_eq!(pids(&a.get_output().stdout), [101, 102, 103, 105, 106]);
+    let a = thread_cmd(&env, &["-vv", &url]).assert().success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains(&format!("GET {url}&page=1 -> 200")), "{err}");
+    // Not a TTY: no progress bar, and nothing at all without -v.
+    thread_cmd(&env, &[&url]).assert().success().stderr("");
 }

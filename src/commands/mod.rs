@@ -17,6 +17,8 @@ pub enum Status {
     Usage,
     /// Every page failed on the same gate.
     Gate(unjam::model::Gate),
+    /// Every thread was disallowed by robots.txt (`--respect-robots`).
+    Robots,
 }
 
 impl Status {
@@ -32,8 +34,42 @@ impl Status {
             Status::Gate(Gate::AntiTheft) => 6,
             Status::Gate(Gate::Challenge) => 7,
             Status::Gate(Gate::NotDiscuz) => 8,
+            Status::Robots => 9,
         }
     }
+}
+
+/// The library's `log` records (`-v`: pages and decisions, `-vv`: every request) on stderr.
+/// Only unjam's own: the HTTP stack's debug output is noise to a user.
+pub struct Logger {
+    pub level: log::LevelFilter,
+}
+
+impl Logger {
+    pub fn install(verbose: u8, quiet: bool) {
+        let level = match (quiet, verbose) {
+            (true, _) => log::LevelFilter::Error,
+            (false, 0) => log::LevelFilter::Warn,
+            (false, 1) => log::LevelFilter::Info,
+            (false, _) => log::LevelFilter::Debug,
+        };
+        // A second install (tests) is harmless: the first logger stays.
+        if log::set_logger(Box::leak(Box::new(Logger { level }))).is_ok() {
+            log::set_max_level(level);
+        }
+    }
+}
+
+impl log::Log for Logger {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= self.level && m.target().starts_with("unjam")
+    }
+    fn log(&self, r: &log::Record) {
+        if self.enabled(r.metadata()) {
+            let _ = writeln!(io::stderr(), "unjam: {}", sanitize(&r.args().to_string()));
+        }
+    }
+    fn flush(&self) {}
 }
 
 /// `std::io::Error` renders as "No such file or directory (os error 2)"; drop the errno.

@@ -2,6 +2,7 @@
 
 use super::{is_broken_pipe, Status, Ui};
 use crate::cli::{SourceArg, ThreadArgs};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 use unjam::atomic::write_atomically;
@@ -9,9 +10,17 @@ use unjam::extract::charset;
 use unjam::fetch::cookies::{self, Jar};
 use unjam::fetch::http::{Client, Config};
 use unjam::fetch::target::{Source, ThreadTarget};
-use unjam::fetch::thread::{fetch_thread, Options, ThreadError};
+use unjam::fetch::thread::{fetch_thread, Failed, Options, ThreadError};
 use unjam::model::Gate;
-use unjam::output;
+use unjam::output::ThreadWriter;
+
+/// Why a thread failed, for the exit status.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Gate(Gate),
+    Robots,
+    Other,
+}
 
 pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
     let setup = match setup(&args) {
@@ -20,29 +29,57 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
     };
     let (targets, client, opts) = setup;
     let escape = args.output.is_none() && io::stdout().is_terminal();
-    let mut failures: Vec<Option<Gate>> = Vec::new();
+    let progress = Progress::new(ui, targets.len());
+    let mut failures: Vec<Failure> = Vec::new();
     let mut done = 0usize;
     let mut work = |w: &mut dyn Write| -> io::Result<()> {
-        for (given, target) in &targets {
-            let result = fetch_thread(&client, target, &opts, |page, pages| {
-                if ui.verbose > 0 {
-                    ui.info(format!(
-                        "{given}: page {page} of {}",
-                        pages.map_or("?".into(), |p| p.to_string())
-                    ));
+        for (i, (given, target)) in targets.iter().enumerate() {
+            progress.start(i, target.tid);
+            let mut writer: Option<ThreadWriter> = None;
+            let result = fetch_thread(&client, target, &opts, |page| {
+                let head = page.head();
+                let tw = match &mut writer {
+                    Some(tw) => tw,
+                    None => writer.insert(ThreadWriter::begin(w, head, args.format, escape)?),
+                };
+                for post in &page.posts {
+                    tw.post(w, head, post, page.post_url(post).as_deref())?;
                 }
+                // A page's posts reach the reader before the next page is fetched.
+                w.flush()?;
+                progress.page(page.page, page.last, page.posts.len());
+                Ok(())
             });
+            // A thread cut short still closes its JSON object: what was written stays valid.
+            if let Some(tw) = writer {
+                tw.end(w)?;
+                w.flush()?;
+            }
+            progress.finish();
             match result {
-                Ok(thread) => {
-                    output::write_thread(w, &thread, args.format, escape)?;
-                    w.flush()?;
+                Ok(summary) => {
+                    if summary.source == Some(Source::Archiver) && opts.source != Source::Archiver {
+                        ui.info(format!("{given}: read from the archiver (no floors)"));
+                    }
                     done += 1;
                 }
-                Err(e) => {
-                    ui.error(&e);
+                Err(Failed {
+                    error: ThreadError::Output(e),
+                    ..
+                }) => return Err(e),
+                Err(Failed { error: e, partial }) => {
+                    let mut msg = format!("{given}: {}", describe(&e));
+                    if partial.posts > 0 {
+                        msg.push_str(&format!(
+                            " (thread incomplete: {} posts from {} pages before this were written)",
+                            partial.posts, partial.pages
+                        ));
+                    }
+                    ui.error(msg);
                     failures.push(match e {
-                        ThreadError::Gate { gate, .. } => Some(gate),
-                        _ => None,
+                        ThreadError::Gate { gate, .. } => Failure::Gate(gate),
+                        ThreadError::Robots { .. } => Failure::Robots,
+                        _ => Failure::Other,
                     });
                 }
             }
@@ -76,10 +113,75 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
     }
     match failures.as_slice() {
         [] => Status::Success,
-        [Some(g), rest @ ..] if done == 0 && rest.iter().all(|f| f == &Some(*g)) => {
-            Status::Gate(*g)
-        }
+        [f, rest @ ..] if done == 0 && rest.iter().all(|r| r == f) => match f {
+            Failure::Gate(g) => Status::Gate(*g),
+            Failure::Robots => Status::Robots,
+            Failure::Other => Status::Failure,
+        },
         _ => Status::Failure,
+    }
+}
+
+/// The error as the user reads it: the URL that failed is already named by the caller.
+fn describe(e: &ThreadError) -> String {
+    match e {
+        ThreadError::Gate { url, gate } => format!("{gate} (at {url})"),
+        e => e.to_string(),
+    }
+}
+
+/// A progress bar on stderr while pages come in: only on a terminal, and not with `-q` or
+/// `-v` (the log lines would tear it).
+struct Progress {
+    bar: Option<ProgressBar>,
+    threads: usize,
+    posts: std::cell::Cell<usize>,
+}
+
+impl Progress {
+    fn new(ui: &Ui, threads: usize) -> Progress {
+        let shown = !ui.quiet && ui.verbose == 0 && io::stderr().is_terminal();
+        Progress {
+            bar: shown.then(ProgressBar::hidden),
+            threads,
+            posts: std::cell::Cell::new(0),
+        }
+    }
+
+    fn start(&self, i: usize, tid: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.reset();
+            bar.set_length(0);
+            bar.set_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] page {pos}/{len} {msg}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            let of = if self.threads > 1 {
+                format!("[{}/{}] ", i + 1, self.threads)
+            } else {
+                String::new()
+            };
+            bar.set_prefix(format!("{of}tid {tid}"));
+            bar.set_message("");
+        }
+        self.posts.set(0);
+    }
+
+    fn page(&self, page: u32, last: Option<u32>, posts: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(u64::from(last.unwrap_or(page).max(page)));
+            bar.set_position(u64::from(page));
+            self.posts.set(self.posts.get() + posts);
+            bar.set_message(format!("{} posts", self.posts.get()));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }
 
@@ -176,11 +278,13 @@ fn setup(args: &ThreadArgs) -> Result<Setup, String> {
     let client = Client::new(config, jar).map_err(|e| e.to_string())?;
     let opts = Options {
         source: match args.source {
-            SourceArg::Desktop => Source::Desktop,
+            SourceArg::Auto | SourceArg::Desktop => Source::Desktop,
             SourceArg::Printable => Source::Printable,
             SourceArg::Archiver => Source::Archiver,
             SourceArg::Mobile => Source::Mobile,
         },
+        fallback: args.source == SourceArg::Auto,
+        respect_robots: args.respect_robots,
         first,
         last,
         save_html: args.save_html.clone(),

@@ -4,6 +4,7 @@
 
 use super::backoff::{self, Policy};
 use super::cookies::{Cookie, Jar};
+use super::robots::{Blocked, Robots};
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Mutex;
@@ -89,6 +90,8 @@ pub struct Client {
     config: Config,
     jar: Mutex<Jar>,
     last: Mutex<HashMap<String, Instant>>,
+    /// robots.txt per origin, fetched once.
+    robots: Mutex<HashMap<String, Robots>>,
 }
 
 fn now_unix() -> i64 {
@@ -120,12 +123,63 @@ impl Client {
             config,
             jar: Mutex::new(jar),
             last: Mutex::new(HashMap::new()),
+            robots: Mutex::new(HashMap::new()),
         })
     }
 
     /// The cookies now held (those read at start and those the servers set).
     pub fn jar(&self) -> Jar {
         self.jar.lock().expect("jar lock").clone()
+    }
+
+    /// May `url` be fetched, by its host's robots.txt? The file is fetched once per origin
+    /// (scheme, host and port), politely like any page.
+    pub fn robots_allow(&self, url: &Url) -> Result<(), Blocked> {
+        let origin = url.origin().ascii_serialization();
+        let robots_url = format!("{origin}/robots.txt");
+        let cached = self
+            .robots
+            .lock()
+            .expect("robots lock")
+            .get(&origin)
+            .cloned();
+        let robots = match cached {
+            Some(r) => r,
+            None => {
+                let r = match Url::parse(&robots_url) {
+                    Ok(u) => match self.get(&u) {
+                        Ok(resp) if (200..300).contains(&resp.status) => {
+                            Robots::from_body(&resp.body)
+                        }
+                        // 3xx without a Location, 4xx: no rules (RFC 9309 2.3.1.3).
+                        Ok(resp) if resp.status < 500 => Robots::AllowAll,
+                        Ok(resp) => Robots::Unreachable(format!("HTTP {}", resp.status)),
+                        Err(FetchError::Status {
+                            status, attempts, ..
+                        }) => Robots::Unreachable(format!(
+                            "HTTP {status}, {attempts} attempt{}",
+                            if attempts == 1 { "" } else { "s" }
+                        )),
+                        Err(e) => Robots::Unreachable(e.to_string()),
+                    },
+                    Err(e) => Robots::Unreachable(e.to_string()),
+                };
+                log::debug!(
+                    "{robots_url}: {}",
+                    match &r {
+                        Robots::Rules(body) => format!("{} bytes of rules", body.len()),
+                        Robots::AllowAll => "none (4xx): everything allowed".into(),
+                        Robots::Unreachable(why) => format!("unreachable: {why}"),
+                    }
+                );
+                self.robots
+                    .lock()
+                    .expect("robots lock")
+                    .insert(origin, r.clone());
+                r
+            }
+        };
+        robots.check(url.as_str(), &robots_url)
     }
 
     /// GET `url`, following redirects, retrying what is worth retrying. A non-2xx final status
@@ -145,7 +199,14 @@ impl Client {
                     }
                     let ra = header_value(&r.head, "retry-after")
                         .and_then(|v| backoff::parse_retry_after(&v, now_unix()));
-                    std::thread::sleep(self.config.retry.delay(attempt, ra, fastrand::f64()));
+                    let delay = self.config.retry.delay(attempt, ra, fastrand::f64());
+                    log::info!(
+                        "{url}: HTTP {}, retry {attempt} of {} in {:.1}s",
+                        r.status,
+                        self.config.retry.retries,
+                        delay.as_secs_f64()
+                    );
+                    std::thread::sleep(delay);
                 }
                 Ok(r) => return Ok(r),
                 Err(FetchError::Transport { url: u, message }) => {
@@ -156,7 +217,13 @@ impl Client {
                             message: format!("{message} (after {attempt} attempts)"),
                         });
                     }
-                    std::thread::sleep(self.config.retry.delay(attempt, None, fastrand::f64()));
+                    let delay = self.config.retry.delay(attempt, None, fastrand::f64());
+                    log::info!(
+                        "{u}: {message}, retry {attempt} of {} in {:.1}s",
+                        self.config.retry.retries,
+                        delay.as_secs_f64()
+                    );
+                    std::thread::sleep(delay);
                 }
                 Err(e) => return Err(e),
             }
@@ -185,6 +252,7 @@ impl Client {
                 message: describe(&e),
             })?;
             let status = resp.status().as_u16();
+            log::debug!("GET {url} -> {status}");
             let mut head = format!("HTTP/1.1 {}\r\n", resp.status());
             for (k, v) in resp.headers() {
                 head.push_str(&format!(

@@ -7,5 +7,6 @@
 pub mod backoff;
 pub mod cookies;
 pub mod http;
+pub mod robots;
 pub mod target;
 pub mod thread;

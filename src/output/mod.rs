@@ -47,13 +47,11 @@ pub struct PostJson<'a> {
 
 impl<'a> PostJson<'a> {
     pub fn new(thread: &'a Thread, post: &'a Post) -> Self {
-        let url = match post.page {
-            Some(p) => thread
-                .page_urls
-                .get(p.saturating_sub(1) as usize)
-                .and_then(|u| u.as_deref()),
-            None => thread.url.as_deref(),
-        };
+        Self::with_url(post, post_url(thread, post))
+    }
+
+    /// `post`, on the page at `url`.
+    pub fn with_url(post: &'a Post, url: Option<&'a str>) -> Self {
         PostJson {
             pid: post.pid,
             floor: post.floor,
@@ -92,9 +90,14 @@ pub struct PostRecord<'a> {
 
 impl<'a> PostRecord<'a> {
     pub fn new(thread: &'a Thread, post: &'a Post) -> Self {
+        Self::with_url(thread, post, post_url(thread, post))
+    }
+
+    /// `post` of `thread`, on the page at `url`.
+    pub fn with_url(thread: &'a Thread, post: &'a Post, url: Option<&'a str>) -> Self {
         PostRecord {
             tid: thread.tid,
-            post: PostJson::new(thread, post),
+            post: PostJson::with_url(post, url),
             title: thread.title.as_deref(),
             forum: thread.forum.as_deref(),
             fid: thread.fid,
@@ -139,28 +142,112 @@ impl<'a> ThreadJson<'a> {
     }
 }
 
-/// Write one thread in `format`. JSON Lines writes post by post.
+/// Write one thread in `format`.
 pub fn write_thread(
     w: &mut dyn Write,
     thread: &Thread,
     format: Format,
     escape_controls: bool,
 ) -> io::Result<()> {
-    match format {
-        Format::Jsonl => {
-            for post in &thread.posts {
-                serde_json::to_writer(&mut *w, &PostRecord::new(thread, post))?;
-                w.write_all(b"\n")?;
+    let mut tw = ThreadWriter::begin(w, thread, format, escape_controls)?;
+    for post in &thread.posts {
+        tw.post(w, thread, post, post_url(thread, post))?;
+    }
+    tw.end(w)
+}
+
+/// The URL of the page `post` is on, from the thread's page list.
+pub fn post_url<'a>(thread: &'a Thread, post: &Post) -> Option<&'a str> {
+    match post.page {
+        Some(p) => thread
+            .page_urls
+            .get(p.saturating_sub(1) as usize)
+            .and_then(|u| u.as_deref()),
+        None => thread.url.as_deref(),
+    }
+}
+
+/// One thread written post by post, for callers that have its posts a page at a time and do
+/// not keep them: `begin` with the thread's fields, `post` for each post, `end`. JSON writes
+/// the thread object's fields first and its `posts` array as the posts come.
+pub struct ThreadWriter {
+    format: Format,
+    escape: bool,
+    posts: usize,
+}
+
+impl ThreadWriter {
+    pub fn begin(
+        w: &mut dyn Write,
+        head: &Thread,
+        format: Format,
+        escape: bool,
+    ) -> io::Result<Self> {
+        match format {
+            Format::Jsonl => {}
+            Format::Json => {
+                let mut obj = ThreadJson::new(head);
+                obj.posts.clear();
+                let bytes = serde_json::to_vec(&obj)?;
+                // `posts` is the last field: write up to its opening bracket.
+                let open = bytes
+                    .strip_suffix(b"]}")
+                    .expect("ThreadJson ends with its posts array");
+                w.write_all(open)?;
+            }
+            Format::Text => {
+                if let Some(t) = &head.title {
+                    writeln!(w, "{}", safe(t, escape))?;
+                    writeln!(w, "{}", "=".repeat(columns(t).clamp(3, 80)))?;
+                }
+            }
+            Format::Markdown => {
+                let title = head.title.as_deref().unwrap_or("(untitled thread)");
+                writeln!(w, "# {}", md_escape(&safe(title, escape)))?;
+                if let Some(u) = head.url.as_deref() {
+                    writeln!(w, "\n<{u}>")?;
+                }
             }
         }
-        Format::Json => {
-            serde_json::to_writer(&mut *w, &ThreadJson::new(thread))?;
-            w.write_all(b"\n")?;
-        }
-        Format::Text => text(w, thread, escape_controls)?,
-        Format::Markdown => markdown(w, thread, escape_controls)?,
+        Ok(ThreadWriter {
+            format,
+            escape,
+            posts: 0,
+        })
     }
-    Ok(())
+
+    /// Write `post` of thread `head`; `url` is the address of the page it is on.
+    pub fn post(
+        &mut self,
+        w: &mut dyn Write,
+        head: &Thread,
+        post: &Post,
+        url: Option<&str>,
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut *w, &PostRecord::with_url(head, post, url))?;
+                w.write_all(b"\n")?;
+            }
+            Format::Json => {
+                if self.posts > 0 {
+                    w.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *w, &PostJson::with_url(post, url))?;
+            }
+            Format::Text => text_post(w, post, self.escape)?,
+            Format::Markdown => markdown_post(w, post, self.escape)?,
+        }
+        self.posts += 1;
+        Ok(())
+    }
+
+    pub fn end(self, w: &mut dyn Write) -> io::Result<()> {
+        if self.format == Format::Json {
+            w.write_all(b"]}\n")?;
+        }
+        Ok(())
+    }
 }
 
 /// Control characters in page text could drive a terminal: escaped when writing to one.
@@ -220,89 +307,70 @@ fn header(post: &Post) -> String {
     h
 }
 
-fn text(w: &mut dyn Write, thread: &Thread, esc: bool) -> io::Result<()> {
-    if let Some(t) = &thread.title {
-        writeln!(w, "{}", safe(t, esc))?;
-        writeln!(w, "{}", "=".repeat(columns(t).clamp(3, 80)))?;
+fn text_post(w: &mut dyn Write, post: &Post, esc: bool) -> io::Result<()> {
+    writeln!(w)?;
+    writeln!(w, "{}", safe(&header(post), esc))?;
+    if let Some(by) = &post.edited_by {
+        writeln!(
+            w,
+            "(edited by {} {})",
+            safe(by, esc),
+            post.edited_at.as_deref().unwrap_or("").replace('T', " ")
+        )?;
     }
-    for post in &thread.posts {
-        writeln!(w)?;
-        writeln!(w, "{}", safe(&header(post), esc))?;
-        if let Some(by) = &post.edited_by {
-            writeln!(
-                w,
-                "(edited by {} {})",
-                safe(by, esc),
-                post.edited_at.as_deref().unwrap_or("").replace('T', " ")
-            )?;
-        }
-        writeln!(w)?;
-        if !post.text.is_empty() {
-            writeln!(w, "{}", safe(&post.text, esc))?;
-        }
-        if post.hidden {
-            writeln!(
-                w,
-                "[hidden: {}]",
-                safe(
-                    post.hidden_notice
-                        .as_deref()
-                        .unwrap_or("content hidden from this viewer"),
-                    esc
-                )
-            )?;
-        }
+    writeln!(w)?;
+    if !post.text.is_empty() {
+        writeln!(w, "{}", safe(&post.text, esc))?;
+    }
+    if post.hidden {
+        writeln!(
+            w,
+            "[hidden: {}]",
+            safe(
+                post.hidden_notice
+                    .as_deref()
+                    .unwrap_or("content hidden from this viewer"),
+                esc
+            )
+        )?;
     }
     Ok(())
 }
 
-fn markdown(w: &mut dyn Write, thread: &Thread, esc: bool) -> io::Result<()> {
-    writeln!(
-        w,
-        "# {}",
-        md_escape(&safe(
-            thread.title.as_deref().unwrap_or("(untitled thread)"),
-            esc
-        ))
-    )?;
-    if let Some(u) = thread.url.as_deref() {
-        writeln!(w, "\n<{u}>")?;
+fn markdown_post(w: &mut dyn Write, post: &Post, esc: bool) -> io::Result<()> {
+    writeln!(w, "\n## {}\n", md_escape(&safe(&header(post), esc)))?;
+    if let Some(by) = &post.edited_by {
+        let at = post.edited_at.as_deref().unwrap_or("").replace('T', " ");
+        writeln!(w, "*edited by {} {at}*\n", md_escape(&safe(by, esc)))?;
     }
-    for post in &thread.posts {
-        writeln!(w, "\n## {}\n", md_escape(&safe(&header(post), esc)))?;
-        if let Some(by) = &post.edited_by {
-            let at = post.edited_at.as_deref().unwrap_or("").replace('T', " ");
-            writeln!(w, "*edited by {} {at}*\n", md_escape(&safe(by, esc)))?;
+    let mut in_quote = false;
+    for line in post.text.lines() {
+        // Our own quote marks stay markup; everything else is literal text.
+        let quoted = line.strip_prefix("> ").or((line == ">").then_some(""));
+        if in_quote && quoted.is_none() && !line.trim().is_empty() {
+            // Without a blank line Markdown would pull this line into the quote.
+            writeln!(w)?;
         }
-        let mut in_quote = false;
-        for line in post.text.lines() {
-            // Our own quote marks stay markup; everything else is literal text.
-            let quoted = line.strip_prefix("> ").or((line == ">").then_some(""));
-            if in_quote && quoted.is_none() && !line.trim().is_empty() {
-                // Without a blank line Markdown would pull this line into the quote.
-                writeln!(w)?;
-            }
-            in_quote = quoted.is_some();
-            match quoted {
-                Some(q) => writeln!(w, "> {}  ", md_line(&safe(q, esc)))?,
-                None => writeln!(w, "{}  ", md_line(&safe(line, esc)))?,
-            }
+        in_quote = quoted.is_some();
+        match quoted {
+            Some(q) => writeln!(w, "> {}  ", md_line(&safe(q, esc)))?,
+            None => writeln!(w, "{}  ", md_line(&safe(line, esc)))?,
         }
-        if post.hidden {
-            let notice = post
-                .hidden_notice
-                .as_deref()
-                .unwrap_or("content hidden from this viewer");
-            writeln!(w, "\n*hidden: {}*", md_escape(&safe(notice, esc)))?;
-        }
-        for img in post.images.iter().filter(|i| !i.smiley) {
-            writeln!(w, "\n![](<{}>)", img.url)?;
-        }
-        for a in &post.attachments {
-            match &a.url {
-                Some(u) => writeln!(w, "\n[{}](<{u}>)", md_escape(&safe(&a.name, esc)))?,
-                None => writeln!(w, "\n{}", md_escape(&safe(&a.name, esc)))?,
-            }
+    }
+    if post.hidden {
+        let notice = post
+            .hidden_notice
+            .as_deref()
+            .unwrap_or("content hidden from this viewer");
+        writeln!(w, "\n*hidden: {}*", md_escape(&safe(notice, esc)))?;
+    }
+    for img in post.images.iter().filter(|i| !i.smiley) {
+        writeln!(w, "\n![](<{}>)", img.url)?;
+    }
+    for a in &post.attachments {
+        match &a.url {
+            Some(u) => writeln!(w, "\n[{}](<{u}>)", md_escape(&safe(&a.name, esc)))?,
+            None => writeln!(w, "\n{}", md_escape(&safe(&a.name, esc)))?,
         }
     }
     Ok(())

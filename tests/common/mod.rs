@@ -34,6 +34,11 @@ impl Env {
         std::fs::read(self.path(name)).expect("read output")
     }
 
+    /// The built binary, for tests that drive it as a child process (reading its pipes live).
+    pub fn bin(&self) -> PathBuf {
+        assert_cmd::cargo::cargo_bin("unjam")
+    }
+
     /// `unjam ARGS...` in the scratch directory, with HOME and UNJAM_* cleared.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("unjam").expect("binary built");
