@@ -15,6 +15,7 @@ Exit status:
   4  login required              7  browser challenge (Cloudflare)
   5  no permission               8  not a Discuz thread page
      (3-8: every page failed on that same gate)
+  9  every thread disallowed by robots.txt (thread --respect-robots)
 
 Data goes to stdout, messages to stderr. Docs: README.md";
 
@@ -29,7 +30,7 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// More messages on stderr (per page: kind, posts, charset).
+    /// More messages on stderr: -v per page (posts, decisions), -vv per request.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -53,10 +54,16 @@ Examples:
   unjam thread -f jsonl --cookies cookies.txt URL | jq -r .text
   unjam thread -i urls.txt --wait 2 --random-wait -f jsonl -o posts.jsonl
   unjam thread --source printable --save-html pages/ URL
+  unjam thread --respect-robots --cookies cookies.txt -f jsonl URL >> posts.jsonl
+
+Posts are written page by page as they come in; a thread that fails half-way keeps what was
+written and is named on stderr. -v logs each page, -vv each request; a progress bar shows on a
+terminal.
 
 Exit status: 0 every thread complete, 1 some failed (the others still written), 2 usage,
 3 not found, 4 login required, 5 no permission, 6 anti-theft page, 7 browser challenge,
-8 not a Discuz thread page (3-8: every thread failed on that same gate).";
+8 not a Discuz thread page (3-8: every thread failed on that same gate), 9 every thread
+disallowed by robots.txt (--respect-robots).";
 
 /// Which view of a thread to fetch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -584,7 +584,7 @@ fn auto_falls_back_to_the_archiver_on_an_anti_theft_page() {
 }
 
 #[test]
-fn posts_of_a_page_are_out_before_the_next_page_is_fetched() {
+fn posts_of_a_page_are_out_before_the_next_page_arrives() {
     use std::io::BufRead;
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let rx = std::sync::Mutex::new(rx);
@@ -667,4 +667,44 @@ fn verbose_logs_pages_and_requests_on_stderr_only() {
     assert!(err.contains(&format!("GET {url}&page=1 -> 200")), "{err}");
     // Not a TTY: no progress bar, and nothing at all without -v.
     thread_cmd(&env, &[&url]).assert().success().stderr("");
+}
+
+#[test]
+fn fetching_ahead_keeps_the_wait_between_requests() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    let mut c = env.cmd(&["thread", "--wait", "0.4", "-f", "jsonl"]);
+    c.env_remove("HTTP_PROXY").env_remove("http_proxy");
+    c.arg(srv.url("/forum.php?mod=viewthread&tid=42"));
+    assert_eq!(pids(&c.ok_stdout()), [101, 102, 103, 105, 106]);
+    let log = srv.requests.lock().unwrap();
+    let targets: Vec<&str> = log.iter().map(|r| r.target.as_str()).collect();
+    // Page 2 of 2 is the end: nothing fetched ahead past it.
+    assert_eq!(
+        targets,
+        [
+            "/forum.php?mod=viewthread&tid=42&page=1",
+            "/forum.php?mod=viewthread&tid=42&page=2"
+        ]
+    );
+    let gap = log[1].at - log[0].at;
+    assert!(gap >= Duration::from_millis(390), "{gap:?}");
+}
+
+#[test]
+fn one_thread_named_twice_is_fetched_once() {
+    let srv = Server::start(|r, _| thread42(r));
+    let env = Env::new();
+    let a = thread_cmd(
+        &env,
+        &[
+            &srv.url("/forum.php?mod=viewthread&tid=42&page=2"),
+            &srv.url("/forum.php?mod=viewthread&tid=42&extra=page%3D1"),
+        ],
+    )
+    .assert()
+    .success()
+    .stderr(contains("thread 42 is already in the list, skipped"));
+    assert_eq!(pids(&a.get_output().stdout), [101, 102, 103, 105, 106]);
+    assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=1"), 1);
 }

@@ -27,7 +27,19 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
         Ok(s) => s,
         Err(msg) => return ui.usage(msg),
     };
-    let (targets, client, opts) = setup;
+    let (mut targets, client, opts) = setup;
+    // The same thread named twice (page 1 and page 3 of it, two URL forms) is fetched once.
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|(given, t)| {
+        let fresh = seen.insert((t.root.clone(), t.tid));
+        if !fresh {
+            ui.info(format!(
+                "{given}: thread {} is already in the list, skipped",
+                t.tid
+            ));
+        }
+        fresh
+    });
     let escape = args.output.is_none() && io::stdout().is_terminal();
     let progress = Progress::new(ui, targets.len());
     let mut failures: Vec<Failure> = Vec::new();
@@ -150,14 +162,14 @@ impl Progress {
 
     fn start(&self, i: usize, tid: u64) {
         if let Some(bar) = &self.bar {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
+            // Styled and sized before it is first drawn, so no default bar flashes up.
             bar.reset();
-            bar.set_length(0);
             bar.set_style(
                 ProgressStyle::with_template("{prefix} [{bar:30}] page {pos}/{len} {msg}")
                     .expect("valid template")
                     .progress_chars("=> "),
             );
+            bar.set_length(1);
             let of = if self.threads > 1 {
                 format!("[{}/{}] ", i + 1, self.threads)
             } else {
@@ -165,6 +177,7 @@ impl Progress {
             };
             bar.set_prefix(format!("{of}tid {tid}"));
             bar.set_message("");
+            bar.set_draw_target(ProgressDrawTarget::stderr());
         }
         self.posts.set(0);
     }
@@ -181,6 +194,7 @@ impl Progress {
     fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+            bar.set_draw_target(ProgressDrawTarget::hidden());
         }
     }
 }

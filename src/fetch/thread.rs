@@ -3,7 +3,7 @@
 //! the caller as soon as the page is in. Nothing but post ids is kept from page to page, so a
 //! 1,000-page thread needs no more memory than a 10-page one.
 
-use super::http::{Client, FetchError};
+use super::http::{Client, FetchError, Response};
 use super::robots::Blocked;
 use super::target::{Source, ThreadTarget};
 use crate::extract::assemble::Assembler;
@@ -162,95 +162,124 @@ fn walk(
     };
     let mut n = opts.first.max(1);
     let mut last = opts.last;
-    loop {
-        let url = target.page_url(source, n);
-        if opts.respect_robots {
-            if let Err(blocked) = client.robots_allow(&url) {
-                let e = ThreadError::Robots {
-                    url: url.to_string(),
-                    blocked: Box::new(blocked),
-                };
-                return Err(fail(&summary, e));
+    // While a page is extracted, the next one (when the pager says there is one) is already
+    // being fetched: still one request at a time to the host, but the board's time to render
+    // a page and ours to extract one overlap instead of adding up.
+    std::thread::scope(|scope| {
+        // One fetcher thread per walk, woken by a channel: a thread spawned per page tends to
+        // be scheduled only when the extracting thread's time slice ends, which loses the
+        // overlap.
+        let (ask, asked) = std::sync::mpsc::channel::<url::Url>();
+        let (give, given) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            for url in asked {
+                if give.send(fetch_page(client, &url, opts)).is_err() {
+                    break;
+                }
             }
-        }
-        let resp = client
-            .get(&url)
-            .map_err(|e| fail(&summary, ThreadError::Fetch(e)))?;
-        if let Some(dir) = &opts.save_html {
-            save(dir, target.tid, source, n, &resp.body, &resp.head)
-                .map_err(|e| fail(&summary, e))?;
-        }
-        let eopts = extract::Options {
-            charset: opts.charset,
-            header_charset: resp
-                .content_type
-                .as_deref()
-                .and_then(charset::from_content_type),
-            url: Some(resp.url.to_string()),
-            status: Some(resp.status),
-            date: resp.date,
-        };
-        let page = match extract::extract_page(&resp.body, &eopts) {
-            Ok(p) => p,
-            Err(ExtractError::Gate(gate)) => {
-                let e = ThreadError::Gate {
-                    url: resp.url.to_string(),
-                    gate,
-                };
-                return Err(fail(&summary, e));
+        });
+        let fetched = |ahead: &mut bool, url: url::Url| -> Result<Response, ThreadError> {
+            if !std::mem::take(ahead) {
+                ask.send(url).expect("fetcher alive");
             }
+            given.recv().expect("fetcher answers")
         };
-        drop(resp);
-        // Past the end Discuz serves the last page again: a page that says it is another page,
-        // or brings no post not seen before, ends the walk.
-        let other_page = page.pager.page.is_some_and(|p| p != n) && source != Source::Printable;
-        let announced = page.pager.pages;
-        let on_page = page.posts.len();
-        let first = asm.head().is_none();
-        if other_page && !first {
+        let mut ahead = false;
+        loop {
+            let resp =
+                fetched(&mut ahead, target.page_url(source, n)).map_err(|e| fail(&summary, e))?;
+            if last.is_some_and(|l| n < l) && source != Source::Printable {
+                ahead = ask.send(target.page_url(source, n + 1)).is_ok();
+            }
+            if let Some(dir) = &opts.save_html {
+                save(dir, target.tid, source, n, &resp.body, &resp.head)
+                    .map_err(|e| fail(&summary, e))?;
+            }
+            let eopts = extract::Options {
+                charset: opts.charset,
+                header_charset: resp
+                    .content_type
+                    .as_deref()
+                    .and_then(charset::from_content_type),
+                url: Some(resp.url.to_string()),
+                status: Some(resp.status),
+                date: resp.date,
+            };
+            let page = match extract::extract_page(&resp.body, &eopts) {
+                Ok(p) => p,
+                Err(ExtractError::Gate(gate)) => {
+                    let e = ThreadError::Gate {
+                        url: resp.url.to_string(),
+                        gate,
+                    };
+                    return Err(fail(&summary, e));
+                }
+            };
+            drop(resp);
+            // Past the end Discuz serves the last page again: a page that says it is another page,
+            // or brings no post not seen before, ends the walk.
+            let other_page = page.pager.page.is_some_and(|p| p != n) && source != Source::Printable;
+            let announced = page.pager.pages;
+            let on_page = page.posts.len();
+            let first = asm.head().is_none();
+            if other_page && !first {
+                log::info!(
+                    "tid {}: page {n} is page {:?} again: end of thread",
+                    target.tid,
+                    page.pager.page
+                );
+                break;
+            }
+            let fresh = asm.push(page);
+            if fresh.is_empty() && !first {
+                log::info!(
+                    "tid {}: page {n} has no new post: end of thread",
+                    target.tid
+                );
+                break;
+            }
+            let end = match (last, announced) {
+                (Some(l), Some(a)) => l.min(a),
+                (Some(l), None) => l,
+                (None, Some(a)) => a,
+                (None, None) => n,
+            };
+            last = Some(last.unwrap_or(end));
             log::info!(
-                "tid {}: page {n} is page {:?} again: end of thread",
+                "tid {}: page {n} of {end}: {on_page} post{}, {} new",
                 target.tid,
-                page.pager.page
+                if on_page == 1 { "" } else { "s" },
+                fresh.len()
             );
-            break;
+            summary.pages += 1;
+            summary.posts += fresh.len();
+            sink(PageDone {
+                asm: &asm,
+                posts: fresh,
+                page: n,
+                last: Some(end),
+            })
+            .map_err(|e| fail(&summary, ThreadError::Output(e)))?;
+            if source == Source::Printable || n >= end || n >= MAX_PAGES {
+                break;
+            }
+            n += 1;
         }
-        let fresh = asm.push(page);
-        if fresh.is_empty() && !first {
-            log::info!(
-                "tid {}: page {n} has no new post: end of thread",
-                target.tid
-            );
-            break;
-        }
-        let end = match (last, announced) {
-            (Some(l), Some(a)) => l.min(a),
-            (Some(l), None) => l,
-            (None, Some(a)) => a,
-            (None, None) => n,
-        };
-        last = Some(last.unwrap_or(end));
-        log::info!(
-            "tid {}: page {n} of {end}: {on_page} post{}, {} new",
-            target.tid,
-            if on_page == 1 { "" } else { "s" },
-            fresh.len()
-        );
-        summary.pages += 1;
-        summary.posts += fresh.len();
-        sink(PageDone {
-            asm: &asm,
-            posts: fresh,
-            page: n,
-            last: Some(end),
-        })
-        .map_err(|e| fail(&summary, ThreadError::Output(e)))?;
-        if source == Source::Printable || n >= end || n >= MAX_PAGES {
-            break;
-        }
-        n += 1;
+        Ok(summary)
+    })
+}
+
+/// One page's response, robots.txt permitting.
+fn fetch_page(client: &Client, url: &url::Url, opts: &Options) -> Result<Response, ThreadError> {
+    if opts.respect_robots {
+        client
+            .robots_allow(url)
+            .map_err(|blocked| ThreadError::Robots {
+                url: url.to_string(),
+                blocked: Box::new(blocked),
+            })?;
     }
-    Ok(summary)
+    Ok(client.get(url)?)
 }
 
 fn save(

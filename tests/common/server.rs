@@ -11,6 +11,8 @@ pub struct Request {
     /// Path and query, as sent.
     pub target: String,
     pub headers: Vec<(String, String)>,
+    /// When its head was read.
+    pub at: std::time::Instant,
 }
 
 impl Request {
@@ -103,6 +105,7 @@ impl Server {
 }
 
 fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
+    let _ = stream.set_nodelay(true);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut stream = stream;
@@ -126,7 +129,11 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
                 headers.push((k.trim().to_owned(), v.trim().to_owned()));
             }
         }
-        let req = Request { target, headers };
+        let req = Request {
+            target,
+            headers,
+            at: std::time::Instant::now(),
+        };
         let n = {
             let mut log = log.lock().unwrap();
             let n = log.iter().filter(|r| r.target == req.target).count();
@@ -143,15 +150,17 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
-        if stream.write_all(head.as_bytes()).is_err() {
-            return;
-        }
+        // Head and body in one write: two small writes would meet Nagle's algorithm and the
+        // peer's delayed ACK, and time the server instead of the client.
+        let mut msg = head.into_bytes();
         if let Fault::ResetMidBody = reply.fault {
-            let _ = stream.write_all(&reply.body[..reply.body.len() / 2]);
+            msg.extend_from_slice(&reply.body[..reply.body.len() / 2]);
+            let _ = stream.write_all(&msg);
             let _ = stream.shutdown(std::net::Shutdown::Both);
             return;
         }
-        if stream.write_all(&reply.body).is_err() {
+        msg.extend_from_slice(&reply.body);
+        if stream.write_all(&msg).is_err() {
             return;
         }
     }
