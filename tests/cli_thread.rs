@@ -708,3 +708,81 @@ fn one_thread_named_twice_is_fetched_once() {
     assert_eq!(pids(&a.get_output().stdout), [101, 102, 103, 105, 106]);
     assert_eq!(srv.count("/forum.php?mod=viewthread&tid=42&page=1"), 1);
 }
+
+/// A forward HTTP proxy on the test server: requests arrive in absolute form
+/// (`GET http://bbs.example.test/forum.php?… HTTP/1.1`) and are answered as thread 42.
+fn as_proxy(r: &Request) -> Reply {
+    match r.target.strip_prefix("http://bbs.example.test") {
+        Some(path) => thread42(&Request {
+            target: path.to_owned(),
+            headers: r.headers.clone(),
+            at: r.at,
+        }),
+        None => Reply::status(502),
+    }
+}
+
+#[test]
+fn http_proxy_from_the_option_and_from_the_environment() {
+    let proxy = Server::start(|r, _| as_proxy(r));
+    let env = Env::new();
+    let url = "http://bbs.example.test/forum.php?mod=viewthread&tid=42";
+    let out = thread_cmd(
+        &env,
+        &["--proxy", &proxy.url(""), "--cookie", "auth=abc", url],
+    )
+    .ok_stdout();
+    assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
+    let log = proxy.requests.lock().unwrap().clone();
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|r| r.target.starts_with(url)), "{log:?}");
+    // The cookie belongs to the thread's host, not to the proxy: it travels through it.
+    assert!(log.iter().all(|r| r.header("Cookie") == Some("auth=abc")));
+
+    let proxy = Server::start(|r, _| as_proxy(r));
+    let out = thread_cmd(&env, &[url])
+        .env("http_proxy", proxy.url(""))
+        .ok_stdout();
+    assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
+    assert_eq!(proxy.requests.lock().unwrap().len(), 2);
+
+    // NO_PROXY names the host: straight to it (here: nowhere, so the request fails).
+    let proxy = Server::start(|r, _| as_proxy(r));
+    thread_cmd(&env, &["--retries", "0", "--timeout", "5", url])
+        .env("http_proxy", proxy.url(""))
+        .env("no_proxy", "bbs.example.test")
+        .assert()
+        .code(1)
+        .stdout("");
+    assert_eq!(proxy.requests.lock().unwrap().len(), 0);
+}
+
+#[test]
+fn socks5_proxy() {
+    let srv = Server::start(|r, _| thread42(r));
+    let socks = common::socks::Socks::start();
+    let env = Env::new();
+    let out = thread_cmd(
+        &env,
+        &[
+            "--proxy",
+            &format!("socks5h://127.0.0.1:{}", socks.port),
+            &format!(
+                "http://localhost:{}/forum.php?mod=viewthread&tid=42",
+                srv.port
+            ),
+        ],
+    )
+    .ok_stdout();
+    assert_eq!(pids(&out), [101, 102, 103, 105, 106]);
+    let connects = socks.connects.lock().unwrap().clone();
+    // socks5h: the proxy resolves the name; one connection, kept alive for both pages.
+    assert!(!connects.is_empty());
+    assert!(
+        connects
+            .iter()
+            .all(|c| c == &format!("localhost:{}", srv.port)),
+        "{connects:?}"
+    );
+    assert_eq!(srv.requests.lock().unwrap().len(), 2);
+}

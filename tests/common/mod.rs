@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod server;
+pub mod socks;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
