@@ -15,7 +15,8 @@ Exit status:
   4  login required              7  browser challenge (Cloudflare)
   5  no permission               8  not a Discuz thread page
      (3-8: every page failed on that same gate)
-  9  every thread disallowed by robots.txt (thread --respect-robots)
+  9  everything disallowed by robots.txt
+  10 another unjam run holds the --state file
 
 Data goes to stdout, messages to stderr. Docs: README.md";
 
@@ -46,6 +47,82 @@ pub enum Command {
     /// Fetch every page of Discuz threads over HTTP and write their posts.
     #[command(after_help = THREAD_AFTER_HELP)]
     Thread(Box<ThreadArgs>),
+    /// Crawl a board: list its threads, fetch them, and with --state only what is new.
+    #[command(after_help = FORUM_AFTER_HELP)]
+    Forum(Box<ForumArgs>),
+}
+
+const FORUM_AFTER_HELP: &str = "\
+Examples:
+  unjam forum --list 'https://bbs.example.org/forum-2-1.html' | jq -r .url
+  unjam forum --state board2.json -f jsonl URL >> posts.jsonl        # every hour from cron
+  unjam forum --state board2.json --output-dir threads/ URL          # threads/TID.jsonl
+  unjam forum --since 2026-11-01 --max-threads 50 -f jsonl URL
+
+robots.txt is obeyed by default (--ignore-robots to override, as wget -e robots=off).
+
+Exit status: 0 everything done, 1 some threads or boards failed (the rest written, each
+failure named), 2 usage, 3-8 every board failed on that same gate (5: a board closed to
+guests), 9 every board disallowed by robots.txt, 10 another run holds the --state file.";
+
+#[derive(Debug, Args)]
+pub struct ForumArgs {
+    /// Board URLs: forum.php?mod=forumdisplay&fid=N, forum-N-P.html, forumdisplay.php?fid=N,
+    /// archiver/?fid-N.html.
+    #[arg(value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+
+    /// Only list the threads (JSON Lines, one thread per line), fetch none of them.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Listing pages to read per board (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_pages: Option<u32>,
+
+    /// Threads to take per run, in listing order (default: all).
+    #[arg(long, value_name = "N")]
+    pub max_threads: Option<usize>,
+
+    /// Skip threads whose last post is older than DATE (`2026-11-01`, `2026-11-01 08:00`).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Follow the sub-forums the boards list, recursively.
+    #[arg(long)]
+    pub recurse: bool,
+
+    /// Do not read robots.txt (by default a disallowed board or thread is reported, not fetched).
+    #[arg(long)]
+    pub ignore_robots: bool,
+
+    /// Output only posts not output before, and remember them in FILE (see README,
+    /// "Incremental runs"): unchanged threads are not fetched at all.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: wait for another run holding FILE to finish instead of exiting with 10.
+    #[arg(long, requires = "state")]
+    pub wait_lock: bool,
+
+    /// Write each thread's posts to DIR/TID.jsonl (appended, never half-written) instead of stdout.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "list"])]
+    pub output_dir: Option<PathBuf>,
+
+    /// Output format (the same records as `unjam thread`).
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write to FILE (atomically, at the end) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Keep each fetched thread page's raw bytes and response head in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub save_html: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 const THREAD_AFTER_HELP: &str = "\
@@ -107,6 +184,33 @@ pub struct ThreadArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub http: HttpArgs,
+
+    /// Output only posts not output before, and remember them in FILE (JSON; see README,
+    /// "Incremental runs"). A second run at the same time waits or stops (--wait-lock).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: wait for another run holding FILE to finish instead of exiting with 10.
+    #[arg(long, requires = "state")]
+    pub wait_lock: bool,
+
+    /// Keep each fetched page's raw bytes and response head in DIR (`unjam extract DIR` reads them).
+    #[arg(long, value_name = "DIR")]
+    pub save_html: Option<PathBuf>,
+
+    /// Check every URL against its host's robots.txt first (fetched once per host); a thread
+    /// it disallows fails with the rule that blocked it. Off by default, as in wget and curl,
+    /// for URLs you name yourself.
+    #[arg(long)]
+    pub respect_robots: bool,
+}
+
+/// HTTP settings shared by `thread` and `forum`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "HTTP")]
+pub struct HttpArgs {
     /// Netscape cookies.txt (as browsers export and curl/wget read).
     #[arg(long, value_name = "FILE")]
     pub cookies: Option<PathBuf>,
@@ -151,19 +255,9 @@ pub struct ThreadArgs {
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
 
-    /// Keep each fetched page's raw bytes and response head in DIR (`unjam extract DIR` reads them).
-    #[arg(long, value_name = "DIR")]
-    pub save_html: Option<PathBuf>,
-
     /// Decode pages with this charset whatever they declare.
     #[arg(long, value_name = "LABEL")]
     pub charset: Option<String>,
-
-    /// Check every URL against its host's robots.txt first (fetched once per host); a thread
-    /// it disallows fails with the rule that blocked it. Off by default, as in wget and curl,
-    /// for URLs you name yourself.
-    #[arg(long)]
-    pub respect_robots: bool,
 }
 
 const EXTRACT_AFTER_HELP: &str = "\

@@ -3,6 +3,7 @@
 //! The crate follows the pipeline; each stage is usable on its own:
 //!
 //! ```text
+//!   (crawl) ──> thread URLs
 //!   (fetch) ──> page bytes ──> (extract) ──> posts ──> (output)
 //!                                                 ╲
 //!   already-scraped text ───────────────────────> clean ──> text
@@ -12,13 +13,16 @@
 //!   stream (stdin to stdout, files, JSON Lines fields).
 //! * [`extract`]: posts out of saved Discuz pages, the jammer removed structurally; the
 //!   [`model`] types it produces and [`output`] formats for them.
-//! * [`fetch`]: thread URLs, cookie files and retry schedules for the HTTP stage (in progress).
+//! * [`fetch`]: the HTTP stage: thread URLs, the client (cookies, retries, politeness,
+//!   robots.txt) and the page-by-page walk of a thread.
+//! * [`crawl`]: a whole board: its listing pages, and the incremental state of what was output.
 //! * [`atomic`]: write files by temp file + rename, so readers never see half a file.
 //!
 //! The `unjam` binary is a thin front end over these modules.
 
 pub mod atomic;
 pub mod clean;
+pub mod crawl;
 pub mod extract;
 pub mod fetch;
 pub mod model;

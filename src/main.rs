@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         cli::Command::Clean(args) => commands::clean::run(args, &ui),
         cli::Command::Extract(args) => commands::extract::run(args, &ui),
         cli::Command::Thread(args) => commands::thread::run(*args, &ui),
+        cli::Command::Forum(args) => commands::forum::run(*args, &ui),
     };
     ExitCode::from(status.code())
 }

@@ -189,3 +189,47 @@ pub struct Thread {
     pub charset: &'static str,
     pub posts: Vec<Post>,
 }
+
+/// A thread as a board's listing shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListedThread {
+    pub tid: u64,
+    pub title: String,
+    /// The thread's URL as the listing links it (absolute).
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub author_uid: Option<u64>,
+    pub anonymous: bool,
+    /// When the thread was started (the listing shows the day only).
+    pub posted_at: Option<String>,
+    /// Replies and views as shown.
+    pub replies: Option<u32>,
+    pub views: Option<u32>,
+    /// Time of the last post, ISO 8601 local time of the board, and as shown.
+    pub last_post_at: Option<String>,
+    pub last_post_text: Option<String>,
+    pub last_poster: Option<String>,
+    /// Pinned to the top (置顶): Discuz shows it on the board's listing pages besides its own place.
+    pub sticky: bool,
+}
+
+/// A sub-forum linked from a board's listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SubForum {
+    pub fid: u64,
+    pub name: String,
+    pub url: String,
+}
+
+/// One page of a board's thread listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    pub fid: Option<u64>,
+    /// The board's name.
+    pub forum: Option<String>,
+    pub url: Option<String>,
+    pub charset: &'static str,
+    pub pager: Pager,
+    pub threads: Vec<ListedThread>,
+    pub subforums: Vec<SubForum>,
+}

@@ -2,6 +2,7 @@
 
 pub mod clean;
 pub mod extract;
+pub mod forum;
 pub mod thread;
 
 use std::io::{self, IsTerminal, Write};
@@ -17,8 +18,10 @@ pub enum Status {
     Usage,
     /// Every page failed on the same gate.
     Gate(unjam::model::Gate),
-    /// Every thread was disallowed by robots.txt (`--respect-robots`).
+    /// Everything was disallowed by robots.txt.
     Robots,
+    /// Another run holds the `--state` file.
+    Locked,
 }
 
 impl Status {
@@ -35,6 +38,7 @@ impl Status {
             Status::Gate(Gate::Challenge) => 7,
             Status::Gate(Gate::NotDiscuz) => 8,
             Status::Robots => 9,
+            Status::Locked => 10,
         }
     }
 }

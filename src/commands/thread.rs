@@ -1,22 +1,23 @@
 //! `unjam thread`: thread URLs in, every page fetched, posts out.
 
 use super::{is_broken_pipe, Status, Ui};
-use crate::cli::{SourceArg, ThreadArgs};
+use crate::cli::{HttpArgs, SourceArg, ThreadArgs};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 use unjam::atomic::write_atomically;
+use unjam::crawl::Seen;
 use unjam::extract::charset;
 use unjam::fetch::cookies::{self, Jar};
 use unjam::fetch::http::{Client, Config};
 use unjam::fetch::target::{Source, ThreadTarget};
-use unjam::fetch::thread::{fetch_thread, Failed, Options, ThreadError};
+use unjam::fetch::thread::{fetch_thread, Failed, Options, Summary, ThreadError};
 use unjam::model::Gate;
-use unjam::output::ThreadWriter;
+use unjam::output::{self, ThreadWriter};
 
 /// Why a thread failed, for the exit status.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Failure {
+pub(crate) enum Failure {
     Gate(Gate),
     Robots,
     Other,
@@ -40,6 +41,13 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
         }
         fresh
     });
+    let mut incremental = match &args.state {
+        Some(path) => match Incremental::open(path, args.wait_lock, &client) {
+            Ok(i) => Some(i),
+            Err(e) => return state_error(ui, e),
+        },
+        None => None,
+    };
     let escape = args.output.is_none() && io::stdout().is_terminal();
     let progress = Progress::new(ui, targets.len());
     let mut failures: Vec<Failure> = Vec::new();
@@ -47,26 +55,25 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
     let mut work = |w: &mut dyn Write| -> io::Result<()> {
         for (i, (given, target)) in targets.iter().enumerate() {
             progress.start(i, target.tid);
-            let mut writer: Option<ThreadWriter> = None;
-            let result = fetch_thread(&client, target, &opts, |page| {
-                let head = page.head();
-                let tw = match &mut writer {
-                    Some(tw) => tw,
-                    None => writer.insert(ThreadWriter::begin(w, head, args.format, escape)?),
-                };
-                for post in &page.posts {
-                    tw.post(w, head, post, page.post_url(post).as_deref())?;
-                }
-                // A page's posts reach the reader before the next page is fetched.
-                w.flush()?;
-                progress.page(page.page, page.last, page.posts.len());
-                Ok(())
-            });
-            // A thread cut short still closes its JSON object: what was written stays valid.
-            if let Some(tw) = writer {
-                tw.end(w)?;
-                w.flush()?;
+            let key = unjam::crawl::state::State::key(target);
+            let mut opts = opts.clone();
+            let plan = incremental.as_ref().map(|inc| inc.state.plan(&key));
+            if let Some(p) = plan {
+                opts.first = opts.first.max(p.first_page);
             }
+            let mut seen = Seen::default();
+            let after = plan.and_then(|p| p.after_pid);
+            let result = emit(
+                &client,
+                target,
+                &opts,
+                w,
+                args.format,
+                escape,
+                &progress,
+                after,
+                &mut seen,
+            );
             progress.finish();
             match result {
                 Ok(summary) => {
@@ -74,25 +81,27 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
                         ui.info(format!("{given}: read from the archiver (no floors)"));
                     }
                     done += 1;
-                }
-                Err(Failed {
-                    error: ThreadError::Output(e),
-                    ..
-                }) => return Err(e),
-                Err(Failed { error: e, partial }) => {
-                    let mut msg = format!("{given}: {}", describe(&e));
-                    if partial.posts > 0 {
-                        msg.push_str(&format!(
-                            " (thread incomplete: {} posts from {} pages before this were written)",
-                            partial.posts, partial.pages
-                        ));
+                    if let Some(inc) = &mut incremental {
+                        inc.state.record(&key, target.tid, &seen, None, true);
+                        if let Err(e) = inc.save(&client) {
+                            ui.error(e);
+                            return Err(io::Error::other(STATE_FAILED));
+                        }
                     }
-                    ui.error(msg);
-                    failures.push(match e {
-                        ThreadError::Gate { gate, .. } => Failure::Gate(gate),
-                        ThreadError::Robots { .. } => Failure::Robots,
-                        _ => Failure::Other,
-                    });
+                }
+                Err(f) => {
+                    if let ThreadError::Output(e) = f.error {
+                        return Err(e);
+                    }
+                    failures.push(report(ui, given, &f));
+                    // What was written of it is remembered, so that it is not written again.
+                    if let (Some(inc), true) = (&mut incremental, seen.output > 0) {
+                        inc.state.record(&key, target.tid, &seen, None, false);
+                        if let Err(e) = inc.save(&client) {
+                            ui.error(e);
+                            return Err(io::Error::other(STATE_FAILED));
+                        }
+                    }
                 }
             }
         }
@@ -109,21 +118,135 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
         if is_broken_pipe(&e) {
             return Status::Success;
         }
-        ui.error(format!("cannot write output: {}", super::io_message(&e)));
+        if e.to_string() != STATE_FAILED {
+            ui.error(format!("cannot write output: {}", super::io_message(&e)));
+        }
         return Status::Failure;
     }
-    if let Some(path) = &args.cookie_jar {
-        let text = client.jar().to_netscape();
-        if let Err(e) = write_atomically(path, |w| w.write_all(text.as_bytes())) {
-            ui.error(format!(
-                "{}: cannot write the cookie jar: {}",
-                path.display(),
-                super::io_message(&e)
-            ));
-            return Status::Failure;
+    if let Err(s) = save_cookie_jar(ui, &client, args.http.cookie_jar.as_deref()) {
+        return s;
+    }
+    exit_status(&failures, done)
+}
+
+/// A state file that could not be saved stops the run (its message is already out).
+pub(crate) const STATE_FAILED: &str = "unjam: the state file could not be saved";
+
+/// A `--state` file, locked for the run, and the robots.txt answers it keeps between runs.
+pub(crate) struct Incremental {
+    pub state: unjam::crawl::state::State,
+    path: std::path::PathBuf,
+    _lock: unjam::crawl::state::Lock,
+}
+
+impl Incremental {
+    pub fn open(
+        path: &std::path::Path,
+        wait: bool,
+        client: &Client,
+    ) -> Result<Incremental, unjam::crawl::state::StateError> {
+        let lock = unjam::crawl::state::Lock::acquire(path, wait)?;
+        let state = unjam::crawl::state::State::load(path)?;
+        client.robots_restore(&state.robots, now_unix());
+        Ok(Incremental {
+            state,
+            path: path.to_owned(),
+            _lock: lock,
+        })
+    }
+
+    pub fn save(&mut self, client: &Client) -> Result<(), unjam::crawl::state::StateError> {
+        self.state.robots = client.robots_keep(now_unix());
+        self.state.save(&self.path)
+    }
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+pub(crate) fn state_error(ui: &Ui, e: unjam::crawl::state::StateError) -> Status {
+    let locked = matches!(e, unjam::crawl::state::StateError::Locked { .. });
+    ui.error(e);
+    if locked {
+        Status::Locked
+    } else {
+        Status::Failure
+    }
+}
+
+/// Fetch one thread and write its posts (those after `after_pid` only, with --state) as the
+/// pages come; `seen` learns every post the walk handed out.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn emit(
+    client: &Client,
+    target: &ThreadTarget,
+    opts: &Options,
+    w: &mut dyn Write,
+    format: output::Format,
+    escape: bool,
+    progress: &Progress,
+    after_pid: Option<u64>,
+    seen: &mut Seen,
+) -> Result<Summary, Failed> {
+    let mut writer: Option<ThreadWriter> = None;
+    let result = fetch_thread(client, target, opts, |page| {
+        let head = page.head();
+        let mut n = 0;
+        for post in &page.posts {
+            seen.saw(post);
+            if after_pid.is_some_and(|a| post.pid.is_some_and(|p| p <= a)) {
+                continue;
+            }
+            let tw = match &mut writer {
+                Some(tw) => tw,
+                None => writer.insert(ThreadWriter::begin(w, head, format, escape)?),
+            };
+            tw.post(w, head, post, page.post_url(post).as_deref())?;
+            n += 1;
+        }
+        seen.output += n;
+        // A page's posts reach the reader before the next page is in.
+        w.flush()?;
+        progress.page(page.page, page.last, n as usize);
+        Ok(())
+    });
+    // A thread cut short still closes its JSON object: what was written stays valid.
+    if let Some(tw) = writer {
+        let closed = tw.end(w).and_then(|_| w.flush());
+        if let Err(e) = closed {
+            return Err(Failed {
+                error: ThreadError::Output(e),
+                partial: result
+                    .as_ref()
+                    .map_or_else(|f| f.partial.clone(), Clone::clone),
+            });
         }
     }
-    match failures.as_slice() {
+    result
+}
+
+/// Name a failed thread on stderr; what kind of failure it was, for the exit status.
+pub(crate) fn report(ui: &Ui, given: &str, f: &Failed) -> Failure {
+    let mut msg = format!("{given}: {}", describe(&f.error));
+    if f.partial.posts > 0 {
+        msg.push_str(&format!(
+            " (thread incomplete: {} posts from {} pages before this were written)",
+            f.partial.posts, f.partial.pages
+        ));
+    }
+    ui.error(msg);
+    match &f.error {
+        ThreadError::Gate { gate, .. } => Failure::Gate(*gate),
+        ThreadError::Robots { .. } => Failure::Robots,
+        _ => Failure::Other,
+    }
+}
+
+pub(crate) fn exit_status(failures: &[Failure], done: usize) -> Status {
+    match failures {
         [] => Status::Success,
         [f, rest @ ..] if done == 0 && rest.iter().all(|r| r == f) => match f {
             Failure::Gate(g) => Status::Gate(*g),
@@ -132,6 +255,23 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
         },
         _ => Status::Failure,
     }
+}
+
+pub(crate) fn save_cookie_jar(
+    ui: &Ui,
+    client: &Client,
+    path: Option<&std::path::Path>,
+) -> Result<(), Status> {
+    let Some(path) = path else { return Ok(()) };
+    let text = client.jar().to_netscape();
+    write_atomically(path, |w| w.write_all(text.as_bytes())).map_err(|e| {
+        ui.error(format!(
+            "{}: cannot write the cookie jar: {}",
+            path.display(),
+            super::io_message(&e)
+        ));
+        Status::Failure
+    })
 }
 
 /// The error as the user reads it: the URL that failed is already named by the caller.
@@ -144,14 +284,14 @@ fn describe(e: &ThreadError) -> String {
 
 /// A progress bar on stderr while pages come in: only on a terminal, and not with `-q` or
 /// `-v` (the log lines would tear it).
-struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     threads: usize,
     posts: std::cell::Cell<usize>,
 }
 
 impl Progress {
-    fn new(ui: &Ui, threads: usize) -> Progress {
+    pub fn new(ui: &Ui, threads: usize) -> Progress {
         let shown = !ui.quiet && ui.verbose == 0 && io::stderr().is_terminal();
         Progress {
             bar: shown.then(ProgressBar::hidden),
@@ -160,7 +300,7 @@ impl Progress {
         }
     }
 
-    fn start(&self, i: usize, tid: u64) {
+    pub fn start(&self, i: usize, tid: u64) {
         if let Some(bar) = &self.bar {
             // Styled and sized before it is first drawn, so no default bar flashes up.
             bar.reset();
@@ -182,7 +322,7 @@ impl Progress {
         self.posts.set(0);
     }
 
-    fn page(&self, page: u32, last: Option<u32>, posts: usize) {
+    pub fn page(&self, page: u32, last: Option<u32>, posts: usize) {
         if let Some(bar) = &self.bar {
             bar.set_length(u64::from(last.unwrap_or(page).max(page)));
             bar.set_position(u64::from(page));
@@ -191,7 +331,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
             bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -201,39 +341,12 @@ impl Progress {
 
 type Setup = (Vec<(String, ThreadTarget)>, Client, Options);
 
-fn setup(args: &ThreadArgs) -> Result<Setup, String> {
-    let mut given: Vec<String> = args.urls.clone();
-    if let Some(f) = &args.input_file {
-        let text = if f.as_os_str() == "-" {
-            let mut s = String::new();
-            for line in io::stdin().lock().lines() {
-                s.push_str(&line.map_err(|e| format!("stdin: {e}"))?);
-                s.push('\n');
-            }
-            s
-        } else {
-            std::fs::read_to_string(f)
-                .map_err(|e| format!("{}: {}", f.display(), super::io_message(&e)))?
-        };
-        given.extend(
-            text.lines()
-                .map(|l| l.split('#').next().unwrap_or("").trim())
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned),
-        );
-    }
-    if given.is_empty() {
-        return Err("give thread URLs, or -i FILE".into());
-    }
-    let mut targets = Vec::new();
-    for u in given {
-        let t = ThreadTarget::parse(&u).map_err(|e| format!("{u}: {e}"))?;
-        targets.push((u, t));
-    }
-    let (first, last) = match &args.pages {
-        None => (1, None),
-        Some(r) => parse_range(r).ok_or_else(|| format!("--pages {r}: expected N, N-M or N-"))?,
-    };
+/// The HTTP client `--cookies`, `--header`, `--proxy`… describe; `hosts` are those `--cookie`
+/// cookies belong to.
+pub(crate) fn http_client(
+    args: &HttpArgs,
+    hosts: &[String],
+) -> Result<(Client, Option<&'static encoding_rs::Encoding>), String> {
     let given_charset = match args.charset.as_deref() {
         Some(c) => Some(charset::by_label(c).ok_or_else(|| format!("unknown charset {c:?}"))?),
         None => None,
@@ -246,11 +359,7 @@ fn setup(args: &ThreadArgs) -> Result<Setup, String> {
             Jar::parse_netscape(&text).map_err(|e| format!("--cookies {}: {e}", path.display()))?;
     }
     if let Some(c) = &args.cookie {
-        let hosts: Vec<String> = targets
-            .iter()
-            .filter_map(|(_, t)| t.root.host_str().map(str::to_owned))
-            .collect();
-        for cookie in cookies::from_header_value(c, &hosts).map_err(|e| format!("--cookie: {e}"))? {
+        for cookie in cookies::from_header_value(c, hosts).map_err(|e| format!("--cookie: {e}"))? {
             jar.insert(cookie);
         }
     }
@@ -290,6 +399,47 @@ fn setup(args: &ThreadArgs) -> Result<Setup, String> {
         config.user_agent = ua.clone();
     }
     let client = Client::new(config, jar).map_err(|e| e.to_string())?;
+    Ok((client, given_charset))
+}
+
+fn setup(args: &ThreadArgs) -> Result<Setup, String> {
+    let mut given: Vec<String> = args.urls.clone();
+    if let Some(f) = &args.input_file {
+        let text = if f.as_os_str() == "-" {
+            let mut s = String::new();
+            for line in io::stdin().lock().lines() {
+                s.push_str(&line.map_err(|e| format!("stdin: {e}"))?);
+                s.push('\n');
+            }
+            s
+        } else {
+            std::fs::read_to_string(f)
+                .map_err(|e| format!("{}: {}", f.display(), super::io_message(&e)))?
+        };
+        given.extend(
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    if given.is_empty() {
+        return Err("give thread URLs, or -i FILE".into());
+    }
+    let mut targets = Vec::new();
+    for u in given {
+        let t = ThreadTarget::parse(&u).map_err(|e| format!("{u}: {e}"))?;
+        targets.push((u, t));
+    }
+    let (first, last) = match &args.pages {
+        None => (1, None),
+        Some(r) => parse_range(r).ok_or_else(|| format!("--pages {r}: expected N, N-M or N-"))?,
+    };
+    let hosts: Vec<String> = targets
+        .iter()
+        .filter_map(|(_, t)| t.root.host_str().map(str::to_owned))
+        .collect();
+    let (client, given_charset) = http_client(&args.http, &hosts)?;
     let opts = Options {
         source: match args.source {
             SourceArg::Auto | SourceArg::Desktop => Source::Desktop,

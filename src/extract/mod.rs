@@ -16,6 +16,7 @@ pub mod dates;
 pub mod desktop;
 pub mod discuz7;
 pub mod gate;
+pub mod listing;
 pub mod mobile;
 pub mod printable;
 pub mod selectors;

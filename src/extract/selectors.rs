@@ -87,6 +87,26 @@ selectors! {
     // ---- gates
     login_form = "form#loginform, form[name=login], #messagelogin, form[action*='action=login']";
     message_text = "#messagetext, .alert_error, .alert_info, div.showmessage, #messagetext p";
+    // ---- Board listings (X3.5 forum/forumdisplay_list.htm, 7.2 forumdisplay.htm)
+    /// The thread table.
+    l_table = "table#threadlisttableid, table[summary^=forum_]";
+    /// One thread's rows: `tbody#stickthread_T`, `tbody#normalthread_T`.
+    l_threads = "tbody[id^=stickthread_], tbody[id^=normalthread_]";
+    /// The title link (X `a.xst`, 7.2 `span#thread_T > a`).
+    l_title = "a.xst, span[id^=thread_] > a";
+    /// Author cell, then last-post cell.
+    l_by = "td.by, td.author, td.lastpost";
+    l_cite_link = "cite a";
+    l_em = "em";
+    /// Replies and views (X `td.num a` + `em`, 7.2 `td.nums strong` + `em`).
+    l_nums = "td.num, td.nums";
+    l_replies = "a, strong";
+    l_views = "em";
+    /// The board's name in its header.
+    l_forum_name = "h1.xs2 > a";
+    /// Sub-forum links (X `div#subforum_F`, 7.2 `table[summary=subform]`).
+    l_subforums = "div[id^=subforum_] h2 a[href], table[summary=subform] h2 a[href]";
+
 }
 
 #[cfg(test)]

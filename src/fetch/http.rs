@@ -90,8 +90,8 @@ pub struct Client {
     config: Config,
     jar: Mutex<Jar>,
     last: Mutex<HashMap<String, Instant>>,
-    /// robots.txt per origin, fetched once.
-    robots: Mutex<HashMap<String, Robots>>,
+    /// robots.txt per origin, fetched once, with when (Unix seconds).
+    robots: Mutex<HashMap<String, (Robots, i64)>>,
 }
 
 fn now_unix() -> i64 {
@@ -142,7 +142,7 @@ impl Client {
             .lock()
             .expect("robots lock")
             .get(&origin)
-            .cloned();
+            .map(|(r, _)| r.clone());
         let robots = match cached {
             Some(r) => r,
             None => {
@@ -175,11 +175,52 @@ impl Client {
                 self.robots
                     .lock()
                     .expect("robots lock")
-                    .insert(origin, r.clone());
+                    .insert(origin, (r.clone(), now_unix()));
                 r
             }
         };
         robots.check(url.as_str(), &robots_url)
+    }
+
+    /// Take robots.txt answers kept from an earlier run (`--state`), those younger than a day.
+    pub fn robots_restore(
+        &self,
+        kept: &std::collections::BTreeMap<String, crate::crawl::state::RobotsState>,
+        now: i64,
+    ) {
+        let mut cache = self.robots.lock().expect("robots lock");
+        for (origin, k) in kept {
+            if now - k.fetched < crate::crawl::state::ROBOTS_TTL_SECS && k.fetched <= now {
+                let r = match &k.body {
+                    Some(b) => Robots::from_body(b.as_bytes()),
+                    None => Robots::AllowAll,
+                };
+                cache.insert(origin.clone(), (r, k.fetched));
+            }
+        }
+    }
+
+    /// The robots.txt answers worth keeping for the next run: readable ones younger than a day.
+    pub fn robots_keep(
+        &self,
+        now: i64,
+    ) -> std::collections::BTreeMap<String, crate::crawl::state::RobotsState> {
+        let cache = self.robots.lock().expect("robots lock");
+        cache
+            .iter()
+            .filter(|(_, (_, at))| now - at < crate::crawl::state::ROBOTS_TTL_SECS)
+            .filter_map(|(origin, (r, at))| {
+                let body = match r {
+                    Robots::Rules(b) => Some(b.clone()),
+                    Robots::AllowAll => None,
+                    Robots::Unreachable(_) => return None,
+                };
+                Some((
+                    origin.clone(),
+                    crate::crawl::state::RobotsState { fetched: *at, body },
+                ))
+            })
+            .collect()
     }
 
     /// GET `url`, following redirects, retrying what is worth retrying. A non-2xx final status

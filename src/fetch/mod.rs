@@ -1,8 +1,9 @@
-//! Stage 1: Discuz pages over HTTP (issue #4, in progress).
+//! Stage 1: Discuz pages over HTTP.
 //!
-//! What is here so far are the parts that need no network: which thread a URL names and the URL
-//! of each of its pages in each view ([`target`]), browser cookie files ([`cookies`]), and the
-//! retry schedule ([`backoff`]). The HTTP client and `unjam thread` build on them.
+//! Which thread or board a URL names and the URL of each page in each view ([`target`]);
+//! browser cookie files ([`cookies`]); the retry schedule ([`backoff`]); robots.txt
+//! ([`robots`]); the client that puts them together ([`http`]); and the walk along a thread's
+//! pager that hands out each page's posts as they come ([`thread`]).
 
 pub mod backoff;
 pub mod cookies;

@@ -158,6 +158,112 @@ fn archiver_tid(url: &Url, dir: &str, file: &str) -> Option<u64> {
         .ok()
 }
 
+/// A board (forum) on a site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoardTarget {
+    /// The board's root directory, ending in `/`.
+    pub root: Url,
+    pub fid: u64,
+    pub generation: Generation,
+    /// The user gave a rewritten `forum-F-P.html` URL.
+    pub rewritten: bool,
+}
+
+/// Why a URL names no board.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BoardError {
+    #[error("not a URL: {0}")]
+    NotUrl(String),
+    #[error("only http and https URLs can be fetched, not {0}:")]
+    Scheme(String),
+    #[error("no forum id in this URL (expected forum.php?mod=forumdisplay&fid=N, forum-N-P.html, forumdisplay.php?fid=N or archiver/?fid-N.html)")]
+    NoBoard,
+}
+
+impl BoardTarget {
+    /// `forum.php?mod=forumdisplay&fid=F[&page=P]`, `forum-F-P.html`, 7.x
+    /// `forumdisplay.php?fid=F`, `archiver/?fid-F.html` (read through the normal listing, which
+    /// has the reply counts and times that incremental runs need).
+    pub fn parse(input: &str) -> Result<BoardTarget, BoardError> {
+        let url = Url::parse(input.trim()).map_err(|_| BoardError::NotUrl(input.to_owned()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(BoardError::Scheme(url.scheme().to_owned()));
+        }
+        let fid_param = url
+            .query_pairs()
+            .find(|(k, _)| k == "fid")
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok());
+        let path = url.path();
+        let (dir, file) = match path.rfind('/') {
+            Some(i) => (&path[..=i], &path[i + 1..]),
+            None => ("/", path),
+        };
+        let mut board = BoardTarget {
+            root: root_of(&url, dir),
+            fid: 0,
+            generation: Generation::X,
+            rewritten: false,
+        };
+        let fid = if file == "forum.php" {
+            fid_param
+        } else if file == "forumdisplay.php" {
+            board.generation = Generation::Legacy;
+            fid_param
+        } else if let Some(rest) = file.strip_prefix("forum-") {
+            board.rewritten = true;
+            rest.split('-').next().and_then(|f| f.parse().ok())
+        } else if dir.ends_with("/archiver/") {
+            board.root = root_of(&url, dir.trim_end_matches("archiver/"));
+            let named = if file.is_empty() || file == "index.php" {
+                url.query().and_then(|q| q.split('&').next()).unwrap_or("")
+            } else {
+                file
+            };
+            named
+                .strip_prefix("fid-")
+                .and_then(|r| r.trim_end_matches(".html").split('-').next())
+                .and_then(|f| f.parse().ok())
+        } else {
+            None
+        };
+        board.fid = fid.filter(|&f| f > 0).ok_or(BoardError::NoBoard)?;
+        Ok(board)
+    }
+
+    /// The URL of listing page `page`.
+    pub fn listing_url(&self, page: u32) -> Url {
+        let f = self.fid;
+        let rel = match self.generation {
+            Generation::X if self.rewritten => format!("forum-{f}-{page}.html"),
+            Generation::X => format!("forum.php?mod=forumdisplay&fid={f}&page={page}"),
+            Generation::Legacy => format!("forumdisplay.php?fid={f}&page={page}"),
+        };
+        self.root
+            .join(&rel)
+            .expect("a relative path joins any http URL")
+    }
+
+    /// The same site's board `fid` (a sub-forum), in the same URL style.
+    pub fn with_fid(&self, fid: u64) -> BoardTarget {
+        BoardTarget {
+            fid,
+            ..self.clone()
+        }
+    }
+
+    /// The site's thread `tid`, in the URL style of this board.
+    pub fn thread(&self, tid: u64) -> ThreadTarget {
+        ThreadTarget {
+            root: self.root.clone(),
+            tid,
+            page: None,
+            generation: self.generation,
+            rewritten: self.rewritten,
+            mobile: false,
+        }
+    }
+}
+
 fn root_of(url: &Url, dir: &str) -> Url {
     let mut root = url.clone();
     root.set_path(if dir.is_empty() { "/" } else { dir });
@@ -169,6 +275,44 @@ fn root_of(url: &Url, dir: &str) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn board_url_forms() {
+        let b = |s: &str| BoardTarget::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        let x = b("https://bbs.test/bbs/forum.php?mod=forumdisplay&fid=2&page=3");
+        assert_eq!((x.fid, x.root.as_str()), (2, "https://bbs.test/bbs/"));
+        assert_eq!(
+            x.listing_url(2).as_str(),
+            "https://bbs.test/bbs/forum.php?mod=forumdisplay&fid=2&page=2"
+        );
+        let rw = b("https://bbs.test/forum-7-2.html");
+        assert_eq!(
+            rw.listing_url(1).as_str(),
+            "https://bbs.test/forum-7-1.html"
+        );
+        assert_eq!(
+            rw.thread(5).page_url(Source::Desktop, 2).as_str(),
+            "https://bbs.test/thread-5-2-1.html"
+        );
+        let d7 = b("http://old.test/forumdisplay.php?fid=9");
+        assert_eq!(
+            d7.listing_url(2).as_str(),
+            "http://old.test/forumdisplay.php?fid=9&page=2"
+        );
+        let arch = b("http://bbs.test/archiver/?fid-2.html");
+        assert_eq!(
+            arch.listing_url(1).as_str(),
+            "http://bbs.test/forum.php?mod=forumdisplay&fid=2&page=1"
+        );
+        assert_eq!(
+            BoardTarget::parse("http://bbs.test/forum.php?mod=viewthread&tid=1"),
+            Err(BoardError::NoBoard)
+        );
+        assert!(matches!(
+            BoardTarget::parse("ftp://x/forum-1-1.html"),
+            Err(BoardError::Scheme(_))
+        ));
+    }
 
     fn t(s: &str) -> ThreadTarget {
         ThreadTarget::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))

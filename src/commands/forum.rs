@@ -1,0 +1,304 @@
+//! `unjam forum`: board URLs in; their threads listed, fetched, and with `--state` only what
+//! is new written out.
+
+use super::thread::{
+    emit, exit_status, http_client, report, save_cookie_jar, state_error, Failure, Incremental,
+    Progress, STATE_FAILED,
+};
+use super::{is_broken_pipe, Status, Ui};
+use crate::cli::ForumArgs;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use unjam::atomic::write_atomically;
+use unjam::crawl::state::State;
+use unjam::crawl::{list_board, BoardOptions, CrawlError, Seen};
+use unjam::extract::dates;
+use unjam::fetch::target::{BoardTarget, Source};
+use unjam::fetch::thread::{Options, ThreadError};
+use unjam::model::ListedThread;
+use unjam::output::Format;
+
+/// A `--list` record: the thread as the listing shows it, and its board.
+#[derive(Serialize)]
+struct ListRecord<'a> {
+    fid: u64,
+    forum: Option<&'a str>,
+    #[serde(flatten)]
+    thread: &'a ListedThread,
+}
+
+/// A thread to fetch, and the board it was listed on.
+struct Listed {
+    board: BoardTarget,
+    forum: Option<String>,
+    thread: ListedThread,
+}
+
+pub fn run(args: ForumArgs, ui: &Ui) -> Status {
+    let mut boards = Vec::new();
+    for u in &args.urls {
+        match BoardTarget::parse(u) {
+            Ok(b) => boards.push(b),
+            Err(e) => return ui.usage(format!("{u}: {e}")),
+        }
+    }
+    let since = match args.since.as_deref().map(parse_since) {
+        Some(None) => {
+            return ui.usage(format!(
+                "--since {}: expected a date such as 2026-11-01 or 2026-11-01 08:00",
+                args.since.as_deref().unwrap_or("")
+            ))
+        }
+        Some(Some(d)) => Some(d),
+        None => None,
+    };
+    let hosts: Vec<String> = boards
+        .iter()
+        .filter_map(|b| b.root.host_str().map(str::to_owned))
+        .collect();
+    let (client, charset) = match http_client(&args.http, &hosts) {
+        Ok(c) => c,
+        Err(msg) => return ui.usage(msg),
+    };
+    let mut incremental = match &args.state {
+        Some(path) => match Incremental::open(path, args.wait_lock, &client) {
+            Ok(i) => Some(i),
+            Err(e) => return state_error(ui, e),
+        },
+        None => None,
+    };
+    let respect_robots = !args.ignore_robots;
+    let bopts = BoardOptions {
+        max_pages: args.max_pages,
+        respect_robots,
+        charset,
+    };
+
+    // 1. The listings, boards in the order given, sub-forums after them (--recurse).
+    let mut failures: Vec<Failure> = Vec::new();
+    let mut done = 0usize;
+    let mut queue: std::collections::VecDeque<BoardTarget> = boards.into();
+    let mut boards_seen = HashSet::new();
+    let mut threads_seen = HashSet::new();
+    let mut listed: Vec<Listed> = Vec::new();
+    while let Some(board) = queue.pop_front() {
+        if !boards_seen.insert((board.root.clone(), board.fid)) {
+            continue;
+        }
+        match list_board(&client, &board, &bopts) {
+            Ok(b) => {
+                done += 1;
+                if ui.verbose > 0 || !b.subforums.is_empty() {
+                    let subs: Vec<String> = b
+                        .subforums
+                        .iter()
+                        .map(|s| format!("{} (fid {})", s.name, s.fid))
+                        .collect();
+                    if !subs.is_empty() && !args.recurse {
+                        ui.info(format!(
+                            "fid {}: sub-forums {} (--recurse follows them)",
+                            board.fid,
+                            subs.join(", ")
+                        ));
+                    }
+                }
+                if args.recurse {
+                    for s in &b.subforums {
+                        queue.push_back(board.with_fid(s.fid));
+                    }
+                }
+                for t in b.threads {
+                    if threads_seen.insert((board.root.clone(), t.tid)) {
+                        listed.push(Listed {
+                            board: board.clone(),
+                            forum: b.forum.clone(),
+                            thread: t,
+                        });
+                    }
+                }
+            }
+            Err(e) => {
+                ui.error(format!("board fid {}: {e}", board.fid));
+                failures.push(match e {
+                    CrawlError::Gate { gate, .. } => Failure::Gate(gate),
+                    CrawlError::Robots { .. } => Failure::Robots,
+                    CrawlError::Fetch(_) => Failure::Other,
+                });
+            }
+        }
+    }
+    if let Some(since) = &since {
+        // A thread whose last post time the listing does not show is kept: better fetched
+        // than lost.
+        listed.retain(|l| {
+            l.thread
+                .last_post_at
+                .as_ref()
+                .is_none_or(|t| t.as_str() >= since.as_str())
+        });
+    }
+    if let Some(max) = args.max_threads {
+        listed.truncate(max);
+    }
+
+    let escape = args.output.is_none() && io::stdout().is_terminal();
+    let progress = Progress::new(ui, listed.len());
+    let opts = Options {
+        source: Source::Desktop,
+        save_html: args.save_html.clone(),
+        charset,
+        respect_robots,
+        ..Options::default()
+    };
+    let mut skipped = 0usize;
+    let list_only = args.list;
+    let output_dir = args.output_dir.as_deref();
+    let mut work = |w: &mut dyn Write| -> io::Result<()> {
+        if list_only {
+            for l in &listed {
+                let rec = ListRecord {
+                    fid: l.board.fid,
+                    forum: l.forum.as_deref(),
+                    thread: &l.thread,
+                };
+                serde_json::to_writer(&mut *w, &rec)?;
+                w.write_all(b"\n")?;
+            }
+            return Ok(());
+        }
+        if let Some(dir) = output_dir {
+            std::fs::create_dir_all(dir)?;
+        }
+        // 2. The threads: unchanged ones skipped, the others from where the last run stopped.
+        for (i, l) in listed.iter().enumerate() {
+            let target = l.board.thread(l.thread.tid);
+            let key = State::key(&target);
+            let mut topts = opts.clone();
+            let mut after = None;
+            if let Some(inc) = &incremental {
+                if inc.state.unchanged(&key, &l.thread) {
+                    skipped += 1;
+                    continue;
+                }
+                let plan = inc.state.plan(&key);
+                topts.first = plan.first_page;
+                after = plan.after_pid;
+            }
+            progress.start(i, l.thread.tid);
+            let mut seen = Seen::default();
+            let mut buf = Vec::new();
+            let result = match output_dir {
+                Some(_) => emit(
+                    &client,
+                    &target,
+                    &topts,
+                    &mut buf,
+                    Format::Jsonl,
+                    false,
+                    &progress,
+                    after,
+                    &mut seen,
+                ),
+                None => emit(
+                    &client,
+                    &target,
+                    &topts,
+                    w,
+                    args.format,
+                    escape,
+                    &progress,
+                    after,
+                    &mut seen,
+                ),
+            };
+            progress.finish();
+            if let Some(dir) = output_dir {
+                if !buf.is_empty() {
+                    append_atomically(&dir.join(format!("{}.jsonl", l.thread.tid)), &buf)?;
+                }
+            }
+            let complete = match &result {
+                Ok(_) => {
+                    done += 1;
+                    true
+                }
+                Err(f) => {
+                    if let ThreadError::Output(e) = &f.error {
+                        return Err(io::Error::new(e.kind(), e.to_string()));
+                    }
+                    failures.push(report(ui, target.page_url(Source::Desktop, 1).as_str(), f));
+                    false
+                }
+            };
+            if let Some(inc) = &mut incremental {
+                if complete || seen.output > 0 {
+                    inc.state
+                        .record(&key, l.thread.tid, &seen, Some(&l.thread), complete);
+                    if let Err(e) = inc.save(&client) {
+                        ui.error(e);
+                        return Err(io::Error::other(STATE_FAILED));
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    let written = match &args.output {
+        Some(path) => write_atomically(path, &mut work),
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            work(&mut out).and_then(|_| out.flush())
+        }
+    };
+    if let Err(e) = written {
+        if is_broken_pipe(&e) {
+            return Status::Success;
+        }
+        if e.to_string() != STATE_FAILED {
+            ui.error(format!("cannot write output: {}", super::io_message(&e)));
+        }
+        return Status::Failure;
+    }
+    if skipped > 0 {
+        ui.info(format!(
+            "{skipped} threads unchanged since the last run, not fetched"
+        ));
+    }
+    if let Some(inc) = &mut incremental {
+        // Robots answers and nothing else may have changed: keep them for the next run.
+        if let Err(e) = inc.save(&client) {
+            ui.error(e);
+            return Status::Failure;
+        }
+    }
+    if let Err(s) = save_cookie_jar(ui, &client, args.http.cookie_jar.as_deref()) {
+        return s;
+    }
+    exit_status(&failures, done)
+}
+
+/// `2026-11-01`, `2026-11-01 08:00`, `2026-11-01T08:00:00` as the ISO local time dates compare
+/// with.
+fn parse_since(s: &str) -> Option<String> {
+    dates::parse_absolute(&s.replace('T', " "))
+}
+
+/// Append `bytes` (whole records) to `path`: the old content and the new are written to a
+/// temp file that replaces `path`, so that a reader sees the file before or after, never a
+/// half-written record.
+fn append_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let old = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    write_atomically(path, |w| {
+        w.write_all(&old)?;
+        if !old.is_empty() && !old.ends_with(b"\n") {
+            w.write_all(b"\n")?;
+        }
+        w.write_all(bytes)
+    })
+}
