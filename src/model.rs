@@ -34,7 +34,7 @@ impl PageKind {
 
 /// A page that is not a thread page: each is reported as its own error, never as an empty
 /// thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gate {
     /// The thread does not exist, was deleted or awaits moderation (HTTP 404 page).

@@ -16,7 +16,7 @@ use unjam::crawl::state::State;
 use unjam::crawl::{list_board, BoardOptions, CrawlError, Seen};
 use unjam::extract::dates;
 use unjam::fetch::target::{BoardTarget, Source};
-use unjam::fetch::thread::{Options, ThreadError};
+use unjam::fetch::thread::{Failed, Options, ThreadError};
 use unjam::model::ListedThread;
 use unjam::output::Format;
 
@@ -179,6 +179,12 @@ pub fn run(args: ForumArgs, ui: &Ui) -> Status {
             let mut after = None;
             if let Some(inc) = &incremental {
                 if inc.state.unchanged(&key, &l.thread) {
+                    if let Some(g) = inc.state.threads.get(&key).and_then(|s| s.failed) {
+                        log::info!(
+                            "tid {}: unchanged since the last run found it gone or closed ({g}): not asked for",
+                            l.thread.tid
+                        );
+                    }
                     skipped += 1;
                     continue;
                 }
@@ -233,9 +239,19 @@ pub fn run(args: ForumArgs, ui: &Ui) -> Status {
                 }
             };
             if let Some(inc) = &mut incremental {
+                let mut changed = complete || seen.output > 0;
                 if complete || seen.output > 0 {
                     inc.state
                         .record(&key, l.thread.tid, &seen, Some(&l.thread), complete);
+                } else if let Err(Failed {
+                    error: ThreadError::Gate { gate, .. },
+                    ..
+                }) = &result
+                {
+                    inc.state.record_gone(&key, l.thread.tid, &l.thread, *gate);
+                    changed = true;
+                }
+                if changed {
                     if let Err(e) = inc.save(&client) {
                         ui.error(e);
                         return Err(io::Error::other(STATE_FAILED));

@@ -195,6 +195,7 @@ impl State {
         if !complete {
             return;
         }
+        s.failed = None;
         match listed {
             Some(l) => {
                 s.replies = l.replies;
@@ -205,6 +206,32 @@ impl State {
                 s.last_post_at = seen.last_post_at.clone().or(s.last_post_at.take());
             }
         }
+    }
+}
+
+impl State {
+    /// Record a thread that is gone or closed to this user (not found, login, no permission)
+    /// at the counts the listing shows, so that it is not asked for on every run. Other
+    /// failures (network, server errors, anti-theft, challenges) are not recorded: the next
+    /// run tries again.
+    pub fn record_gone(&mut self, key: &str, tid: u64, listed: &ListedThread, gate: Gate) {
+        if !matches!(
+            gate,
+            Gate::NotFound | Gate::LoginRequired | Gate::NoPermission
+        ) {
+            return;
+        }
+        let s = self
+            .threads
+            .entry(key.to_owned())
+            .or_insert_with(|| ThreadState {
+                tid,
+                last_page: 1,
+                ..ThreadState::default()
+            });
+        s.replies = listed.replies;
+        s.last_post_at = listed.last_post_at.clone();
+        s.failed = Some(gate);
     }
 }
 

@@ -6,6 +6,7 @@
 //! unjam, is an error: resetting it silently would output everything again.
 
 use serde::{Deserialize, Serialize};
+
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
@@ -41,6 +42,10 @@ pub struct ThreadState {
     pub last_post_at: Option<String>,
     /// Posts output so far (all runs).
     pub posts: u64,
+    /// The thread was not found or closed to this user when the listing showed these counts:
+    /// it is not asked for again until the listing changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<crate::model::Gate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +206,7 @@ mod tests {
                 replies: Some(19),
                 last_post_at: Some("2026-11-29T09:30:00".into()),
                 posts: 20,
+                failed: Some(crate::model::Gate::LoginRequired),
             },
         );
         let text = serde_json::to_string_pretty(&s).unwrap();

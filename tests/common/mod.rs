@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod forum;
 pub mod server;
 pub mod socks;
 
