@@ -410,3 +410,39 @@ fn thread_with_state_outputs_only_new_posts() {
         .collect();
     assert_eq!(log, ["/forum.php?mod=viewthread&tid=11&page=2"]);
 }
+
+#[test]
+fn sub_forums_are_named_and_followed_with_recurse() {
+    let page = |name: &str| std::fs::read(common::fixture(&format!("forum/{name}"))).unwrap();
+    let (p1, p2, sub) = (page("f2-p1.html"), page("f2-p2.html"), page("f38-p1.html"));
+    let srv = Server::start(move |r, _| {
+        let t = r.target.as_str();
+        if t.contains("fid=2&page=1") {
+            Reply::html(p1.clone())
+        } else if t.contains("fid=2&page=2") {
+            Reply::html(p2.clone())
+        } else if t.contains("fid=38&") {
+            Reply::html(sub.clone())
+        } else {
+            Reply::status(404)
+        }
+    });
+    let env = Env::new();
+    let url = srv.url("/forum.php?mod=forumdisplay&fid=2");
+    let a = forum_cmd(&env, &["--list", &url])
+        .assert()
+        .success()
+        .stderr(contains(
+            "sub-forums 二手交易 (fid 38) (--recurse follows them)",
+        ));
+    assert_eq!(
+        posts_field(&a.get_output().stdout, "tid"),
+        [1, 5, 33, 29, 4, 3]
+    );
+    assert_eq!(srv.count("/forum.php?mod=forumdisplay&fid=38&page=1"), 0);
+    let out = forum_cmd(&env, &["--list", "--recurse", &url]).ok_stdout();
+    // The site-wide sticky shows on the sub-forum too: listed once.
+    assert_eq!(posts_field(&out, "tid"), [1, 5, 33, 29, 4, 3, 40]);
+    let fids = posts_field(&out, "fid");
+    assert_eq!(fids.last(), Some(&38));
+}

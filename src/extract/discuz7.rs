@@ -101,7 +101,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
 }
 
 /// `div.pages`: `<strong>2</strong>`, `<a class="next">`, `<a class="last">... 12</a>`.
-fn pager(doc: &Doc<'_>) -> Pager {
+pub(crate) fn pager(doc: &Doc<'_>) -> Pager {
     let html = doc.html;
     let Some(pages_div) = html.select(selectors::d7_pages()).next() else {
         return Pager {

@@ -82,7 +82,14 @@ pub fn extract_listing(bytes: &[u8], opts: &Options) -> Result<Listing, ExtractE
         forum,
         url: opts.url.clone(),
         charset: enc.name(),
-        pager: pager_x(&doc),
+        // X's `div.pg`, or 7.x's `div.pages`.
+        pager: if html.select(selectors::pager()).next().is_none()
+            && html.select(selectors::d7_pages()).next().is_some()
+        {
+            super::discuz7::pager(&doc)
+        } else {
+            pager_x(&doc)
+        },
         threads,
         subforums,
     })
@@ -181,6 +188,31 @@ mod tests {
         assert_eq!(l.subforums.len(), 1);
         assert_eq!(l.subforums[0].fid, 38);
         assert_eq!(l.subforums[0].name, "二手交易");
+    }
+
+    #[test]
+    fn discuz7_listing_in_gbk() {
+        let l = listing("d7-f2-p1.html", "http://old.test/forumdisplay.php?fid=2").unwrap();
+        assert_eq!(l.charset, "gb18030");
+        assert_eq!((l.pager.page, l.pager.pages), (Some(1), Some(2)));
+        let t: Vec<(u64, bool)> = l.threads.iter().map(|t| (t.tid, t.sticky)).collect();
+        assert_eq!(t, [(1, true), (77, false)]);
+        let old = &l.threads[1];
+        assert_eq!(old.title, "旧帖子的标题");
+        assert_eq!(old.author.as_deref(), Some("老会员"));
+        assert_eq!(old.author_uid, Some(12));
+        assert_eq!((old.replies, old.views), (Some(1024), Some(20480)));
+        assert_eq!(old.last_post_at.as_deref(), Some("2010-03-09T08:07:00"));
+        assert_eq!(old.last_poster.as_deref(), Some("回帖人"));
+        assert_eq!(
+            old.url.as_deref(),
+            Some("http://old.test/viewthread.php?tid=77&extra=page%3D1")
+        );
+        assert_eq!(l.subforums.len(), 1);
+        assert_eq!(
+            (l.subforums[0].fid, l.subforums[0].name.as_str()),
+            (9, "灌水区")
+        );
     }
 
     #[test]
