@@ -307,3 +307,28 @@ fn seed_fixture_end_to_end() {
         .success()
         .stdout(want);
 }
+
+#[test]
+fn in_place_killed_mid_write_leaves_the_old_file_or_the_new_one() {
+    let env = Env::new();
+    // Big enough that cleaning takes a while: junk on every line.
+    let line = "这是一行正文，后面跟着干扰码8 G, {* O5 w4 X) s6 w\n";
+    let text = line.repeat(2_000_000);
+    let path = env.write("big.txt", &text);
+    let clean_line = "这是一行正文，后面跟着干扰码\n";
+    let mut child = std::process::Command::new(env.bin())
+        .args(["clean", "--in-place"])
+        .arg(&path)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    let after = std::fs::read_to_string(&path).unwrap();
+    if status.success() {
+        assert_eq!(after, clean_line.repeat(2_000_000), "finished: fully cleaned");
+    } else {
+        // Killed: the original, byte for byte, never a mix.
+        assert!(after == text, "killed mid-write: the file is neither old nor new");
+    }
+}

@@ -446,3 +446,24 @@ fn sub_forums_are_named_and_followed_with_recurse() {
     let fids = posts_field(&out, "fid");
     assert_eq!(fids.last(), Some(&38));
 }
+
+#[test]
+fn output_dir_refuses_a_planted_symlink() {
+    let forum = scripted();
+    let srv = board(&forum);
+    let env = Env::new();
+    std::fs::create_dir(env.path("out")).unwrap();
+    env.write("secret.txt", "not for the output\n");
+    std::os::unix::fs::symlink(env.path("secret.txt"), env.path("out/12.jsonl")).unwrap();
+    let url = srv.url(&format!("/forum.php?mod=forumdisplay&fid={FID}"));
+    forum_cmd(&env, &["--output-dir", "out", &url])
+        .assert()
+        .code(1)
+        .stderr(contains("12.jsonl: not a plain file (a symlink or a directory): refused"));
+    // The link and its target are as they were.
+    assert_eq!(env.read("secret.txt"), b"not for the output\n");
+    assert!(std::fs::symlink_metadata(env.path("out/12.jsonl"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}

@@ -305,6 +305,16 @@ fn parse_since(s: &str) -> Option<String> {
 /// temp file that replaces `path`, so that a reader sees the file before or after, never a
 /// half-written record.
 fn append_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // A symlink planted in the output directory must not make unjam read (and copy) a file
+    // from elsewhere: thread files are plain files, or nothing.
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_file() {
+            return Err(io::Error::other(format!(
+                "{}: not a plain file (a symlink or a directory): refused",
+                path.display()
+            )));
+        }
+    }
     let old = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),

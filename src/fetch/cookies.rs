@@ -59,6 +59,11 @@ impl Cookie {
             match k.trim().to_ascii_lowercase().as_str() {
                 "domain" if !v.is_empty() => {
                     let d = v.trim_start_matches('.').to_ascii_lowercase();
+                    // A bare top-level domain (`Domain=com`) would reach every site of it.
+                    // (No public-suffix list: `Domain=co.uk` is not caught; see SECURITY.md.)
+                    if !d.contains('.') && d != host {
+                        return None;
+                    }
                     let probe = Cookie {
                         domain: d.clone(),
                         host_only: false,
@@ -84,7 +89,11 @@ impl Cookie {
         }
         if let Some(age) = max_age {
             // Max-Age wins over Expires; zero or less deletes.
-            c.expires = Some(if age <= 0 { i64::MIN + 1 } else { now + age });
+            c.expires = Some(if age <= 0 {
+                i64::MIN + 1
+            } else {
+                now.saturating_add(age)
+            });
         }
         Some(c)
     }
