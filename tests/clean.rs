@@ -377,3 +377,31 @@ fn has_long_edge_run(s: &str) -> bool {
     }
     false
 }
+
+/// Inputs the fuzzer (fuzz/fuzz_targets/clean.rs) found where a second cleaning removed more
+/// than the first; each must now be a fixed point after one cleaning.
+#[test]
+fn fuzz_found_inputs_clean_to_a_fixed_point() {
+    let cases = [
+        // Two junk strings in a row at a line start, the second with a trimmed first c1.
+        "|\n1 N z! Q9 C. S6 U+ F3 v?3 K8 ~1 S7 Q M\u{7}\0\0\0 z% B: O5 w4 X) s6 w\n正文\n",
+        // SEO strings between junk strings, recurring: once they go, junk stands at a line
+        // start.
+        "|\n0 K( N$ i1 h& P# I' b- O\n+ w( K. G# M8 R7 l8 Z @3 d- }\n\
+         1 N z! Q9 C. S6 U+ F3 v深燃(shenrancaijing)原创\n\
+         ' h) I8 ?0 i' I' C5 [作者 | 金玙璠 贺树龙8 G, {* O5 w4 X) s6 w\u{fffd}\n\
+         编辑 | 贺树龙( c% K+ {# f% s\nChatGPT上线半年 U+ F3 v深燃(shenrancaijing)原创\n\
+         ' h) I8 ?0 i' I' C5 [作者 | 金玙璠 贺树龙8 G, {* O5 w4 X) s6 w\u{5}编辑 | 贺树龙( c% K+ {# f% s\n\
+         ChatGPT上线半年后,一场大模型追逐战继续在太平洋两岸\n",
+    ];
+    for input in cases {
+        let once = clean(input);
+        assert_eq!(clean(&once), once, "input {input:?}");
+        // And nothing but removal: every output byte comes from the input, in order.
+        let mut it = input.bytes();
+        assert!(
+            once.bytes().all(|b| it.any(|c| c == b)),
+            "{input:?} -> {once:?}"
+        );
+    }
+}

@@ -326,9 +326,16 @@ fn in_place_killed_mid_write_leaves_the_old_file_or_the_new_one() {
     let status = child.wait().unwrap();
     let after = std::fs::read_to_string(&path).unwrap();
     if status.success() {
-        assert_eq!(after, clean_line.repeat(2_000_000), "finished: fully cleaned");
+        assert_eq!(
+            after,
+            clean_line.repeat(2_000_000),
+            "finished: fully cleaned"
+        );
     } else {
         // Killed: the original, byte for byte, never a mix.
-        assert!(after == text, "killed mid-write: the file is neither old nor new");
+        assert!(
+            after == text,
+            "killed mid-write: the file is neither old nor new"
+        );
     }
 }

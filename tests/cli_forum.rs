@@ -459,7 +459,9 @@ fn output_dir_refuses_a_planted_symlink() {
     forum_cmd(&env, &["--output-dir", "out", &url])
         .assert()
         .code(1)
-        .stderr(contains("12.jsonl: not a plain file (a symlink or a directory): refused"));
+        .stderr(contains(
+            "12.jsonl: not a plain file (a symlink or a directory): refused",
+        ));
     // The link and its target are as they were.
     assert_eq!(env.read("secret.txt"), b"not for the output\n");
     assert!(std::fs::symlink_metadata(env.path("out/12.jsonl"))

@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use unjam::clean::{clean_stream, Options};
+use unjam::clean::stream::clean_stream;
+use unjam::clean::Options;
 
 fn clean(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();

@@ -29,6 +29,10 @@ impl Default for Options {
     }
 }
 
+/// Passes after the first, at most, when cleaning keeps exposing junk (each removes something,
+/// so this bounds adversarial input; Discuz text needs one).
+const MAX_PASSES: usize = 8;
+
 /// Default markers of `--mark`: visible, and rare in real text.
 pub const MARK_OPEN: &str = "\u{27E6}";
 pub const MARK_CLOSE: &str = "\u{27E7}";
@@ -104,6 +108,11 @@ impl Cleaner {
     }
 
     /// Clean `block` (whole lines, as `edges` says) and append the result to `out`.
+    ///
+    /// Cleaning is idempotent: taking junk away can leave other junk at a new line edge (after
+    /// an SEO string between two junk strings goes, say), which a second cleaning would take.
+    /// So a block where that can happen is cleaned again, as a second run would see it (a fresh
+    /// cleaner over the output), until nothing changes. (Found by fuzzing.)
     pub fn clean_block(
         &mut self,
         block: &[u8],
@@ -111,6 +120,32 @@ impl Cleaner {
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) {
+        let from = out.len();
+        self.clean_once(block, edges, out, stats);
+        // Junk taken at a line edge is followed up there by the line scan itself; only an SEO
+        // string, mid-line junk or a junk string across lines going away can join or expose
+        // text in ways the scan did not see.
+        let exposing = !self.seo_spans.is_empty()
+            || self.junk.iter().any(|j| j.side == Side::Mid)
+            || self.lines.iter().any(|l| l.join_next);
+        if self.opts.mark.is_some() || !exposing {
+            return;
+        }
+        for _ in 0..MAX_PASSES {
+            let produced = out[from..].to_vec();
+            let mut again = Vec::with_capacity(produced.len());
+            let mut pass = Stats::default();
+            Cleaner::new(self.opts.clone()).clean_once(&produced, edges, &mut again, &mut pass);
+            if again == produced {
+                return;
+            }
+            out.truncate(from);
+            out.extend_from_slice(&again);
+            stats.merge_removals(&pass);
+        }
+    }
+
+    fn clean_once(&mut self, block: &[u8], edges: Edges, out: &mut Vec<u8>, stats: &mut Stats) {
         stats.bytes_in += block.len() as u64;
         self.split_lines(block, edges);
         self.detect(block, edges);

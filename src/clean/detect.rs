@@ -123,13 +123,23 @@ pub fn scan_line(
 
     // Junk starts with an ASCII byte or U+00A0 and ends with a c2: most lines of text fail
     // these one-byte tests and skip the parsers.
-    if at_line_start && (s[p] < 0x80 || s[p] == 0xC2) {
+    //
+    // Both edges are scanned again after junk is taken there: what follows the junk is the
+    // line's new edge, and a second junk string standing there would be taken by a second
+    // cleaning (found by fuzzing: the cleaner must be idempotent). The strings taken at one
+    // edge are merged into one.
+    let mut from = p;
+    let mut floor = start;
+    while at_line_start && from < q && (s[from] < 0x80 || s[from] == 0xC2) {
+        let mut taken = None;
         for g in [Grammar::Triple, Grammar::Pair] {
-            grammar::run_fwd(s, p, g, true, &mut scratch.fwd);
+            grammar::run_fwd(s, from, g, true, &mut scratch.fwd);
             let units = &scratch.fwd;
             let n = units.len();
             if (MIN_UNITS..grammar::MAX_RUN).contains(&n) && units[n - 1].end == q && at_line_end {
                 if n <= MAX_UNITS_LINE && plausible(s, g, units) {
+                    // The rest of the line is junk: the line is.
+                    out.truncate(first);
                     out.push(Junk {
                         start: p,
                         end: q,
@@ -143,40 +153,63 @@ pub fn scan_line(
             if let Some(k) = choose_start(s, g, units, q) {
                 // A bare first unit right after skipped spaces lost nothing: the spaces were
                 // its c1 and separator.
-                let mut from = p;
+                let mut at = from;
                 if units[0].c1 == C1::Bare {
-                    while from > start && p - from < 2 && s[from - 1] == b' ' {
-                        from -= 1;
+                    while at > floor && from - at < 2 && s[at - 1] == b' ' {
+                        at -= 1;
                     }
                 }
-                out.push(Junk {
-                    start: from,
-                    end: units[k - 1].end,
-                    grammar: g,
-                    side: Side::Start,
-                });
-                lo = units[k - 1].end;
+                taken = Some((at, units[k - 1].end, g));
                 break;
             }
+        }
+        let Some((at, end, g)) = taken else { break };
+        match out[first..].last_mut() {
+            Some(prev) => prev.end = end,
+            None => out.push(Junk {
+                start: at,
+                end,
+                grammar: g,
+                side: Side::Start,
+            }),
+        }
+        lo = end;
+        floor = end;
+        from = end;
+        while from < q && matches!(s[from], b' ' | b'\t') {
+            from += 1;
         }
     }
 
-    if at_line_end && hi > lo && grammar::is_c2(s[hi - 1]) {
+    let mut to = q;
+    let mut end_junk: Option<Junk> = None;
+    while at_line_end && to > lo && grammar::is_c2(s[to - 1]) {
         let bare_at = (at_line_start && lo == p).then_some(p);
+        let mut taken = None;
         for g in [Grammar::Triple, Grammar::Pair] {
-            grammar::run_bwd(s, q, lo, g, bare_at, &mut scratch.bwd);
+            grammar::run_bwd(s, to, lo, g, bare_at, &mut scratch.bwd);
             if let Some(k) = choose_end(s, g, &scratch.bwd, lo) {
-                let j = Junk {
-                    start: scratch.bwd[k - 1].start,
-                    end: q,
-                    grammar: g,
-                    side: Side::End,
-                };
-                hi = j.start;
-                out.push(j);
+                taken = Some((scratch.bwd[k - 1].start, g));
                 break;
             }
         }
+        let Some((at, g)) = taken else { break };
+        match &mut end_junk {
+            Some(j) => j.start = at,
+            None => {
+                end_junk = Some(Junk {
+                    start: at,
+                    end: q,
+                    grammar: g,
+                    side: Side::End,
+                })
+            }
+        }
+        hi = at;
+        to = at - trailing_pad_len(s, at, lo);
+    }
+    if let Some(j) = end_junk {
+        out.push(j);
     }
 
     scan_mid(s, lo, hi, scratch, out);

@@ -51,6 +51,19 @@ impl Stats {
         self.bytes[form.index()] += bytes as u64;
     }
 
+    /// Bytes removed, all forms.
+    pub fn removed_bytes(&self) -> u64 {
+        self.bytes.iter().sum()
+    }
+
+    /// Add the removals of a further pass over text already counted (not its lines or bytes).
+    pub fn merge_removals(&mut self, other: &Stats) {
+        for i in 0..self.strings.len() {
+            self.strings[i] += other.strings[i];
+            self.bytes[i] += other.bytes[i];
+        }
+    }
+
     pub fn strings(&self, form: Form) -> u64 {
         self.strings[form.index()]
     }

@@ -43,8 +43,11 @@ impl Resolver {
 /// The value of query parameter `key` as a number: `…&tid=5&…` → 5. Works on relative links and
 /// on `&amp;` left in attribute text.
 pub fn query_u64(href: &str, key: &str) -> Option<u64> {
-    let q = href.split_once('?').map_or(href, |(_, q)| q);
-    q.split(['&', ';', '#']).find_map(|kv| {
+    // Parameters live after the `?`: `forum.phpxmod=viewthread&tid=5` names no thread (and
+    // reading it as one made `with_page` and `page_of` disagree, found by fuzzing).
+    let (_, q) = href.split_once('?')?;
+    let q = q.split('#').next().unwrap_or(q);
+    q.split(['&', ';']).find_map(|kv| {
         let kv = kv.strip_prefix("amp;").unwrap_or(kv);
         let (k, v) = kv.split_once('=')?;
         (k == key).then(|| v.parse().ok()).flatten()
@@ -91,8 +94,12 @@ pub fn page_of(href: &str) -> Option<u32> {
     }
     let path = href.split(['?', '#']).next().unwrap_or(href);
     let file = path.rsplit('/').next().unwrap_or(path);
-    let rest = file.strip_prefix("thread-")?;
-    rest.split('-').nth(1)?.parse().ok()
+    // `thread-T-P-X.html`, the shape `with_page` renumbers.
+    let parts: Vec<&str> = file.strip_prefix("thread-")?.splitn(3, '-').collect();
+    match parts[..] {
+        [t, p, _] if t.parse::<u64>().is_ok() => p.parse().ok(),
+        _ => None,
+    }
 }
 
 /// The URL of page `n` of the thread whose page `href` is: the `page=` parameter or the page
@@ -153,6 +160,18 @@ pub fn with_page(href: &str, n: u32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_only_after_the_question_mark() {
+        // Found by fuzzing: a path that looks like a query named a thread and a page.
+        let odd = "https://bbs.test/forum.phpnmod=viewthread&tid=42&page=3";
+        assert_eq!(tid_of(odd), None);
+        assert_eq!(page_of(odd), None);
+        assert_eq!(with_page(odd, 2), None);
+        assert_eq!(tid_of("forum.php?mod=viewthread&tid=42#pid7"), Some(42));
+        assert_eq!(page_of("http://bbs.test/thread-42-3"), None);
+        assert_eq!(page_of("http://bbs.test/thread-42-3-1.html"), Some(3));
+    }
 
     #[test]
     fn renumbered_pages() {
