@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod forum;
+pub mod oracles;
 pub mod server;
 pub mod socks;
 

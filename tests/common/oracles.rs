@@ -1,0 +1,152 @@
+//! The properties the fuzz targets check (fuzz/fuzz_targets/*.rs), shared with
+//! tests/fuzz_regressions.rs, which runs them over the seed corpora and every input the fuzzer
+//! ever found failing (fuzz/regressions/TARGET/), on the stable toolchain.
+
+#![allow(dead_code)]
+
+use unjam::clean::stream::clean_stream;
+use unjam::clean::Options as CleanOptions;
+use unjam::crawl::state::State;
+use unjam::extract::urls::{page_of, tid_of, with_page};
+use unjam::extract::{extract_page, listing::extract_listing, Options};
+use unjam::fetch::cookies::{Cookie, Jar};
+use unjam::fetch::robots::Robots;
+use unjam::fetch::target::{BoardTarget, Source, ThreadTarget};
+
+fn clean(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    clean_stream(data, &mut out, &CleanOptions::default(), 1)
+        .expect("in-memory streams do not fail");
+    out
+}
+
+/// Is `small` a subsequence of `big`?
+fn subsequence(small: &[u8], big: &[u8]) -> bool {
+    let mut it = big.iter();
+    small.iter().all(|b| it.any(|c| c == b))
+}
+
+/// The cleaner never panics, its output is its input with spans removed (every output byte
+/// comes from the input, in order), and cleaning twice changes nothing.
+pub fn check_clean(data: &[u8]) {
+    let once = clean(data);
+    assert!(
+        subsequence(&once, data),
+        "output bytes not taken from the input in order"
+    );
+    let twice = clean(&once);
+    assert!(
+        twice == once,
+        "not idempotent:\n  input  {:?}\n  once   {:?}\n  twice  {:?}",
+        String::from_utf8_lossy(data),
+        String::from_utf8_lossy(&once),
+        String::from_utf8_lossy(&twice)
+    );
+}
+
+/// Payloads of the jammer elements, entity-decoded as a browser would show them.
+fn payloads(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (open, close) in [
+        ("<font class=\"jammer\">", "</font>"),
+        ("<span style=\"display:none\">", "</span>"),
+    ] {
+        let mut rest = page;
+        while let Some(i) = rest.find(open) {
+            rest = &rest[i + open.len()..];
+            let Some(j) = rest.find(close) else { break };
+            let raw = &rest[..j];
+            if !raw.contains('<') {
+                let shown = raw
+                    .replace("&nbsp;", "\u{a0}")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&");
+                out.push((raw.to_owned(), shown));
+            }
+            rest = &rest[j..];
+        }
+    }
+    out
+}
+
+/// Extraction never panics, and no jammer payload reaches a post's text unless the same string
+/// also stands in the page outside the jammer.
+pub fn check_extract(data: &[u8]) {
+    let opts = Options::default();
+    let _ = extract_listing(data, &opts);
+    let Ok(page) = extract_page(data, &opts) else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for (raw, shown) in payloads(text) {
+        let trimmed = shown.trim_matches(|c: char| c.is_whitespace());
+        // Short payloads are common substrings of real text; repeated ones are not proof.
+        if trimmed.chars().count() < 12 || text.matches(raw.as_str()).count() > 1 {
+            continue;
+        }
+        for post in &page.posts {
+            assert!(
+                !post.text.contains(trimmed),
+                "jammer payload {trimmed:?} in post {:?}: {:?}",
+                post.pid,
+                post.text
+            );
+        }
+    }
+}
+
+/// Thread and board URLs parse without panicking, and page URLs built from a parsed target
+/// parse back to the same thread and page.
+pub fn check_urls(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    let n = 1 + (data.len() % 7) as u32;
+    if let Ok(t) = ThreadTarget::parse(s) {
+        for source in [Source::Desktop, Source::Mobile, Source::Archiver] {
+            let u = t.page_url(source, n);
+            let back = ThreadTarget::parse(u.as_str()).expect("a page URL we built parses");
+            assert_eq!(back.tid, t.tid, "{s:?} -> {u}");
+            assert_eq!(tid_of(u.as_str()), Some(t.tid), "{u}");
+            if source != Source::Archiver {
+                assert_eq!(page_of(u.as_str()), Some(n), "{u}");
+            }
+        }
+    }
+    if let Ok(b) = BoardTarget::parse(s) {
+        let u = b.listing_url(n);
+        assert_eq!(
+            BoardTarget::parse(u.as_str()).map(|x| x.fid),
+            Ok(b.fid),
+            "{u}"
+        );
+    }
+    let _ = tid_of(s);
+    if let Some(u) = with_page(s, n) {
+        // A thread URL without a page part is page 1.
+        assert_eq!(page_of(&u).unwrap_or(1), n, "{s:?} -> {u:?}");
+    }
+}
+
+/// cookies.txt, Set-Cookie, the state file and robots.txt: no panic; what parses writes back
+/// to what parses the same.
+pub fn check_parsers(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(jar) = Jar::parse_netscape(&text) {
+        let again = Jar::parse_netscape(&jar.to_netscape()).expect("our own cookies.txt parses");
+        assert_eq!(again.to_netscape(), jar.to_netscape());
+    }
+    let url = url::Url::parse("https://bbs.example.test/forum.php?mod=viewthread&tid=1").unwrap();
+    let _ = Cookie::from_set_cookie(&text, &url, 1_795_850_000);
+    if let Ok(state) = State::parse(&text) {
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(State::parse(&json).expect("our own state parses"), state);
+    }
+    let robots = Robots::from_body(data);
+    let _ = robots.check(url.as_str(), "https://bbs.example.test/robots.txt");
+    let _ = robots.check("https://bbs.example.test/a/b?c=%E4%B8%AD", "r");
+}
