@@ -786,3 +786,34 @@ fn socks5_proxy() {
     );
     assert_eq!(srv.requests.lock().unwrap().len(), 2);
 }
+
+#[test]
+fn a_server_trickling_bytes_meets_the_timeout_as_a_deadline() {
+    let srv = Server::start(|r, _| {
+        let mut reply = thread42(r);
+        reply.fault = Fault::Trickle(Duration::from_millis(100));
+        reply
+    });
+    let env = Env::new();
+    let start = std::time::Instant::now();
+    thread_cmd(
+        &env,
+        &[
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+            &srv.url("/forum.php?mod=viewthread&tid=42"),
+        ],
+    )
+    .assert()
+    .code(1)
+    .stdout("")
+    .stderr(contains("timed out (--timeout) reading the body"));
+    // Each byte came within reqwest's per-read timeout; the deadline stopped it.
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}

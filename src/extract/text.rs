@@ -229,6 +229,7 @@ pub fn body_to_text(root: ElementRef<'_>, hidden: &HiddenClasses, urls: &Resolve
         hidden,
         urls,
         body: &mut body,
+        depth: 0,
     };
     cx.children(*root, &mut out);
     body.text = join(out.finish(), "");
@@ -243,6 +244,7 @@ pub fn nodes_to_text(nodes: &[NodeRef<'_, Node>], hidden: &HiddenClasses, urls: 
         hidden,
         urls,
         body: &mut body,
+        depth: 0,
     };
     for &n in nodes {
         cx.node(n, &mut out);
@@ -267,13 +269,25 @@ struct Cx<'a, 'b> {
     hidden: &'a HiddenClasses,
     urls: &'a Resolver,
     body: &'b mut Body,
+    /// Elements open above the current one: past [`MAX_DEPTH`] a subtree is taken as plain
+    /// text, so that a page nested 100,000 deep cannot overflow the stack.
+    depth: usize,
 }
+
+/// Deeper than any real post (Discuz bodies nest a few dozen elements at most).
+const MAX_DEPTH: usize = 200;
 
 impl Cx<'_, '_> {
     fn children(&mut self, node: NodeRef<'_, Node>, out: &mut Out) {
+        if self.depth >= MAX_DEPTH {
+            out.text(&plain_text(node, self.hidden));
+            return;
+        }
+        self.depth += 1;
         for child in node.children() {
             self.node(child, out);
         }
+        self.depth -= 1;
     }
 
     fn node(&mut self, node: NodeRef<'_, Node>, out: &mut Out) {
@@ -384,8 +398,16 @@ impl Cx<'_, '_> {
     /// `div.blockcode > div > ol > li`: one line per `li`, text and indentation kept.
     fn code_block(&mut self, node: NodeRef<'_, Node>, out: &mut Out) {
         let mut lines = Vec::new();
-        for li in node
-            .descendants()
+        // The lines are the items of the block's list (`div.blockcode ol > li`); items nested
+        // in items are text of their line, not lines again (each would repeat its subtree).
+        let list = node.descendants().find(|n| {
+            n.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "ol" | "ul"))
+        });
+        for li in list
+            .into_iter()
+            .flat_map(|l| l.children())
             .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "li"))
         {
             let mut line = String::new();
@@ -419,6 +441,7 @@ impl Cx<'_, '_> {
                 hidden: self.hidden,
                 urls: self.urls,
                 body: &mut sub,
+                depth: self.depth + 1,
             };
             // The blockquote, whether `node` is it or the `div.quote` around it.
             cx.children(node, &mut inner);
@@ -540,24 +563,15 @@ impl Cx<'_, '_> {
 /// Text of a subtree, hidden parts skipped, whitespace collapsed, one line.
 pub fn plain_text(node: NodeRef<'_, Node>, hidden: &HiddenClasses) -> String {
     let mut s = String::new();
-    fn walk(n: NodeRef<'_, Node>, hidden: &HiddenClasses, s: &mut String) {
-        match n.value() {
-            Node::Text(t) => s.push_str(t),
-            Node::Element(el) => {
-                if matches!(el.name(), "script" | "style") || is_hidden(el, hidden) {
-                    return;
-                }
-                if el.name() == "br" {
-                    s.push(' ');
-                }
-                for c in n.children() {
-                    walk(c, hidden, s);
-                }
-            }
-            _ => {}
+    walk_text(node, &mut s, |el| {
+        if matches!(el.name(), "script" | "style") || is_hidden(el, hidden) {
+            Visit::Skip
+        } else if el.name() == "br" {
+            Visit::Space
+        } else {
+            Visit::Enter
         }
-    }
-    walk(node, hidden, &mut s);
+    });
     s.replace('\u{a0}', " ")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -566,19 +580,55 @@ pub fn plain_text(node: NodeRef<'_, Node>, hidden: &HiddenClasses) -> String {
 
 /// Text of a code line: exact, hidden parts skipped, `<br>` ignored (one `li` is one line).
 fn code_text(node: NodeRef<'_, Node>, hidden: &HiddenClasses, s: &mut String) {
-    for c in node.children() {
-        match c.value() {
-            Node::Text(t) => s.push_str(t),
-            Node::Element(el) => {
-                if matches!(el.name(), "script" | "style" | "br") || is_hidden(el, hidden) {
+    walk_text(node, s, |el| {
+        let copy = el.name() == "em" && el.attr("onclick").is_some_and(|o| o.contains("copycode"));
+        if matches!(el.name(), "script" | "style" | "br") || copy || is_hidden(el, hidden) {
+            Visit::Skip
+        } else {
+            Visit::Enter
+        }
+    });
+}
+
+enum Visit {
+    Enter,
+    Skip,
+    /// A space, and nothing inside (`<br>`).
+    Space,
+}
+
+/// The text nodes under `node` in document order, elements filtered by `visit`. Iterative: a
+/// page nested 100,000 elements deep must not overflow the stack.
+fn walk_text(
+    node: NodeRef<'_, Node>,
+    s: &mut String,
+    visit: impl Fn(&scraper::node::Element) -> Visit,
+) {
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    for edge in node.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                if skipping.is_some() {
                     continue;
                 }
-                if el.name() == "em" && el.attr("onclick").is_some_and(|o| o.contains("copycode")) {
-                    continue;
+                match n.value() {
+                    Node::Text(t) => s.push_str(t),
+                    Node::Element(el) if n != node => match visit(el) {
+                        Visit::Enter => {}
+                        Visit::Skip => skipping = Some(n.id()),
+                        Visit::Space => {
+                            s.push(' ');
+                            skipping = Some(n.id());
+                        }
+                    },
+                    _ => {}
                 }
-                code_text(c, hidden, s);
             }
-            _ => {}
+            ego_tree::iter::Edge::Close(n) => {
+                if skipping == Some(n.id()) {
+                    skipping = None;
+                }
+            }
         }
     }
 }

@@ -276,6 +276,7 @@ impl Client {
         let mut seen = vec![url.clone()];
         for _ in 0..=self.config.max_redirects {
             self.pace(&url);
+            let started = Instant::now();
             let mut req = self.http.get(url.clone());
             for (k, v) in &self.config.headers {
                 req = req.header(k, v);
@@ -315,7 +316,7 @@ impl Client {
             }
             if resp.status().is_redirection() {
                 let Some(loc) = resp.headers().get(reqwest::header::LOCATION) else {
-                    return self.finish(url, status, head, resp);
+                    return self.finish(url, status, head, resp, started);
                 };
                 let to = url
                     .join(&String::from_utf8_lossy(loc.as_bytes()))
@@ -338,7 +339,7 @@ impl Client {
                 url = to;
                 continue;
             }
-            return self.finish(url, status, head, resp);
+            return self.finish(url, status, head, resp, started);
         }
         Err(FetchError::TooManyRedirects {
             url: start.to_string(),
@@ -351,7 +352,8 @@ impl Client {
         url: Url,
         status: u16,
         head: String,
-        resp: reqwest::blocking::Response,
+        mut resp: reqwest::blocking::Response,
+        started: Instant,
     ) -> Result<Response, FetchError> {
         let content_type = resp
             .headers()
@@ -369,19 +371,33 @@ impl Client {
                 limit,
             });
         }
-        // The cap counts decompressed bytes: a small gzip bomb stops at the limit.
+        // The cap counts decompressed bytes: a small gzip bomb stops at the limit. The timeout
+        // is a deadline for the whole body: reqwest's applies to each read, which a server
+        // trickling a byte a second never trips.
+        let deadline = started + self.config.timeout;
         let mut body = Vec::new();
-        resp.take(limit + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| FetchError::Transport {
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            if Instant::now() > deadline {
+                return Err(FetchError::Transport {
+                    url: url.to_string(),
+                    message: "timed out (--timeout) reading the body".into(),
+                });
+            }
+            let n = resp.read(&mut buf).map_err(|e| FetchError::Transport {
                 url: url.to_string(),
                 message: format!("reading the body: {e}"),
             })?;
-        if body.len() as u64 > limit {
-            return Err(FetchError::TooLarge {
-                url: url.to_string(),
-                limit,
-            });
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&buf[..n]);
+            if body.len() as u64 > limit {
+                return Err(FetchError::TooLarge {
+                    url: url.to_string(),
+                    limit,
+                });
+            }
         }
         Ok(Response {
             url,

@@ -30,6 +30,8 @@ pub enum Fault {
     ResetMidBody,
     /// Wait this long before answering.
     Delay(Duration),
+    /// Send the head, then the body one byte at a time, this long apart.
+    Trickle(Duration),
 }
 
 pub struct Reply {
@@ -158,6 +160,18 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
             let _ = stream.write_all(&msg);
             let _ = stream.shutdown(std::net::Shutdown::Both);
             return;
+        }
+        if let Fault::Trickle(gap) = reply.fault {
+            if stream.write_all(&msg).is_err() {
+                return;
+            }
+            for b in &reply.body {
+                std::thread::sleep(gap);
+                if stream.write_all(&[*b]).is_err() {
+                    return;
+                }
+            }
+            continue;
         }
         msg.extend_from_slice(&reply.body);
         if stream.write_all(&msg).is_err() {
