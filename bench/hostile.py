@@ -115,6 +115,7 @@ def main():
     with open(f, "w") as out:
         out.write(page(post(1, ("正文" * 1000 + "<br />\n") * (size // 6010))))
     case("a %d MB page (extract)" % (size // MB), ["extract", f])
+    case("the same, --max-size %dM" % (size // MB + 56), ["extract", "--max-size", "%dM" % (size // MB + 56), f])
 
     # 3. A 1 GB single line to clean (junk every 100 bytes).
     size = 100 * MB if QUICK else 1024 * MB
@@ -131,7 +132,9 @@ def main():
     f = os.path.join(tmp, "many.html")
     with open(f, "w") as out:
         out.write(page("".join(post(i, "第 %d 楼<br />\n内容" % i) for i in range(1, n + 1))))
-    case("a page with %dk posts" % (n // 1000), ["extract", "-f", "jsonl", f])
+    mb = os.path.getsize(f) // MB
+    case("a page with %dk posts (%d MB)" % (n // 1000, mb), ["extract", "-f", "jsonl", f])
+    case("the same, --max-size %dM" % (mb + 30), ["extract", "-f", "jsonl", "--max-size", "%dM" % (mb + 30), f])
 
     # 5. 10 MB attribute values.
     f = os.path.join(tmp, "attr.html")

@@ -293,6 +293,11 @@ pub struct ExtractArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Largest page accepted (`20M`, `512K`, bytes): a bigger one is refused, not parsed
+    /// (html5ever needs several times a page's size in memory).
+    #[arg(long, value_name = "SIZE", default_value = "20M")]
+    pub max_size: String,
+
     /// Pages extracted in parallel; 0 means one per CPU.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

@@ -431,3 +431,35 @@ fn a_directory_without_pages_is_an_error() {
         .code(1)
         .stderr(contains("no .html"));
 }
+
+#[test]
+fn oversized_and_absurdly_nested_pages_are_refused_with_a_reason() {
+    let env = Env::new();
+    let page = fixture("extract/desktop-p1.html");
+    env.cmd(&["extract", "--max-size", "1K"])
+        .arg(&page)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "page larger than 1024 bytes (--max-size): refused",
+        ));
+    let deep = std::fs::read_to_string(fixture("extract/desktop-p2.html"))
+        .unwrap()
+        .replace(
+            "换完了",
+            &format!("{}深{}", "<div>".repeat(20_000), "</div>".repeat(20_000)),
+        );
+    let f = env.write("deep.html", deep);
+    env.cmd(&["extract"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "page nested more than 10000 elements deep: refused",
+        ));
+    env.cmd(&["extract", "--max-size", "lots"])
+        .arg(&page)
+        .assert()
+        .code(2);
+}

@@ -297,7 +297,7 @@ fn gates_are_errors_never_empty_threads() {
             ..Options::default()
         };
         match extract_page(html.as_bytes(), &opts) {
-            Err(e) => assert_eq!(e.gate(), want, "{html}"),
+            Err(e) => assert_eq!(e.gate(), Some(want), "{html}"),
             Ok(p) => panic!("{html}: expected {want:?}, got {} posts", p.posts.len()),
         }
     }
@@ -311,7 +311,7 @@ fn status_404_beats_a_page_with_posts() {
         ..Options::default()
     };
     let err = extract_page(&page_with("x", ""), &opts).unwrap_err();
-    assert_eq!(err.gate(), Gate::NotFound);
+    assert_eq!(err.gate(), Some(Gate::NotFound));
 }
 
 #[test]

@@ -21,6 +21,8 @@ enum Outcome {
     Page(Box<Page>),
     Gate(Gate),
     Io(io::Error),
+    /// Read, but refused: too large (`--max-size`) or nested too deep.
+    Refused(String),
 }
 
 pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
@@ -84,7 +86,13 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
     if inputs.is_empty() {
         return Status::Failure;
     }
-    let outcomes = read_all(&inputs, &args, given, threads);
+    let Some(max_size) = super::thread::parse_size(&args.max_size) else {
+        return ui.usage(format!(
+            "--max-size {}: expected bytes, or K/M/G",
+            args.max_size
+        ));
+    };
+    let outcomes = read_all(&inputs, &args, given, threads, max_size);
     let mut pages = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
     for (input, outcome) in inputs.iter().zip(outcomes) {
@@ -118,6 +126,10 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
                     input.name,
                     super::io_message(&e)
                 ));
+                failures.push(Failure::Io);
+            }
+            Outcome::Refused(why) => {
+                ui.error(format!("{}: {why}", input.name));
                 failures.push(Failure::Io);
             }
         }
@@ -238,6 +250,7 @@ fn read_all(
     args: &ExtractArgs,
     given: Option<&'static encoding_rs::Encoding>,
     threads: usize,
+    max_size: u64,
 ) -> Vec<Outcome> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Outcome>>> =
@@ -247,7 +260,7 @@ fn read_all(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(input) = inputs.get(i) else { break };
-                let outcome = read_one(input, args, given);
+                let outcome = read_one(input, args, given, max_size);
                 *results[i].lock().expect("no panics while holding the lock") = Some(outcome);
             });
         }
@@ -266,14 +279,23 @@ fn read_one(
     input: &Input,
     args: &ExtractArgs,
     given: Option<&'static encoding_rs::Encoding>,
+    max_size: u64,
 ) -> Outcome {
-    let bytes = match &input.path {
-        Some(p) => fs::read(p),
-        None => {
-            let mut v = Vec::new();
-            io::stdin().lock().read_to_end(&mut v).map(|_| v)
-        }
+    // Read one byte past the cap, to tell a page at the cap from a bigger one.
+    let mut bytes = Vec::new();
+    let read = match &input.path {
+        Some(p) => fs::File::open(p).and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes)),
+        None => io::stdin()
+            .lock()
+            .take(max_size + 1)
+            .read_to_end(&mut bytes),
     };
+    if read.is_ok() && bytes.len() as u64 > max_size {
+        return Outcome::Refused(format!(
+            "page larger than {max_size} bytes (--max-size): refused"
+        ));
+    }
+    let bytes = read.map(|_| bytes);
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => return Outcome::Io(e),
@@ -293,6 +315,7 @@ fn read_one(
     match extract::extract_page(&bytes, &opts) {
         Ok(p) => Outcome::Page(Box::new(p)),
         Err(ExtractError::Gate(g)) => Outcome::Gate(g),
+        Err(e) => Outcome::Refused(e.to_string()),
     }
 }
 

@@ -124,7 +124,7 @@ pub fn run(args: ForumArgs, ui: &Ui) -> Status {
                 failures.push(match e {
                     CrawlError::Gate { gate, .. } => Failure::Gate(gate),
                     CrawlError::Robots { .. } => Failure::Robots,
-                    CrawlError::Fetch(_) => Failure::Other,
+                    CrawlError::Fetch(_) | CrawlError::Refused { .. } => Failure::Other,
                 });
             }
         }

@@ -475,7 +475,7 @@ fn parse_range(s: &str) -> Option<(u32, Option<u32>)> {
 }
 
 /// `20M`, `512K`, `1G`, `1000`.
-fn parse_size(s: &str) -> Option<u64> {
+pub(crate) fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
     let (num, mult) = match s.chars().last()? {
         'k' | 'K' => (&s[..s.len() - 1], 1u64 << 10),

@@ -41,6 +41,8 @@ pub enum CrawlError {
     Gate { url: String, gate: Gate },
     #[error("{url}: {blocked}")]
     Robots { url: String, blocked: Box<Blocked> },
+    #[error("{url}: {reason}")]
+    Refused { url: String, reason: String },
 }
 
 /// A listing longer than this is a pager gone wrong.
@@ -81,6 +83,10 @@ pub fn list_board(
             ExtractError::Gate(gate) => CrawlError::Gate {
                 url: resp.url.to_string(),
                 gate,
+            },
+            e => CrawlError::Refused {
+                url: resp.url.to_string(),
+                reason: e.to_string(),
             },
         })?;
         // Past the end Discuz serves the last page again.

@@ -13,6 +13,11 @@ use scraper::{ElementRef, Html};
 pub fn extract_listing(bytes: &[u8], opts: &Options) -> Result<Listing, ExtractError> {
     let (enc, _) = charset::choose(bytes, opts.charset, opts.header_charset);
     let text = charset::decode(bytes, enc);
+    if super::too_deep(&text, super::MAX_NESTING) {
+        return Err(ExtractError::TooDeep {
+            limit: super::MAX_NESTING,
+        });
+    }
     let html = Html::parse_document(&text);
     let base = html
         .select(selectors::base())
@@ -223,7 +228,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(e.gate(), Gate::NoPermission | Gate::LoginRequired),
+            matches!(e.gate(), Some(Gate::NoPermission | Gate::LoginRequired)),
             "{e:?}"
         );
     }

@@ -72,14 +72,75 @@ impl Options {
 pub enum ExtractError {
     #[error("{0}")]
     Gate(Gate),
+    /// Nested so deep that parsing it would take minutes (html5ever's tree builder scans the
+    /// open elements on many start tags: quadratic in the depth).
+    #[error(
+        "page nested more than {limit} elements deep: refused (Discuz pages nest a few dozen)"
+    )]
+    TooDeep { limit: usize },
 }
 
 impl ExtractError {
-    pub fn gate(&self) -> Gate {
+    /// The gate, for errors that are one.
+    pub fn gate(&self) -> Option<Gate> {
         match self {
-            ExtractError::Gate(g) => *g,
+            ExtractError::Gate(g) => Some(*g),
+            ExtractError::TooDeep { .. } => None,
         }
     }
+}
+
+/// The nesting [`too_deep`] refuses past: html5ever builds 10,000 levels in a fraction of a
+/// second, 100,000 in half a minute.
+pub const MAX_NESTING: usize = 10_000;
+
+/// Does the page nest elements deeper than `limit`? A byte scan before parsing, counting start
+/// tags less end tags; void elements, `/>`, comments, scripts and styles do not count. Tags a
+/// parser would close implicitly count as open, so the figure is an upper bound.
+pub fn too_deep(text: &str, limit: usize) -> bool {
+    const VOID: [&[u8]; 14] = [
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+        b"param", b"source", b"track", b"wbr",
+    ];
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + p;
+        i = at + 1;
+        match b.get(at + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'!') if b[at..].starts_with(b"<!--") => {
+                i = memchr::memmem::find(&b[at + 4..], b"-->").map_or(b.len(), |e| at + 4 + e + 3);
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_end = b[at + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .map_or(b.len(), |e| at + 1 + e);
+                let name = b[at + 1..name_end].to_ascii_lowercase();
+                let Some(close) = memchr::memchr(b'>', &b[name_end..]).map(|e| name_end + e) else {
+                    break;
+                };
+                i = close + 1;
+                if name == b"script" || name == b"style" {
+                    let end_tag = [b"</".as_slice(), &name].concat();
+                    i = memchr::memmem::find(&b[i..].to_ascii_lowercase(), &end_tag)
+                        .map_or(b.len(), |e| i + e);
+                    continue;
+                }
+                if VOID.contains(&name.as_slice()) || b[close - 1] == b'/' {
+                    continue;
+                }
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Everything a kind extractor needs about the page.
@@ -98,6 +159,9 @@ pub struct Doc<'a> {
 pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> {
     let (enc, _) = charset::choose(bytes, opts.charset, opts.header_charset);
     let text = charset::decode(bytes, enc);
+    if too_deep(&text, MAX_NESTING) {
+        return Err(ExtractError::TooDeep { limit: MAX_NESTING });
+    }
     let html = Html::parse_document(&text);
     let base = html
         .select(selectors::base())
@@ -385,6 +449,41 @@ pub fn title_from_head(html: &Html) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_scan() {
+        let nested = |n: usize| {
+            format!(
+                "<html><body>{}x{}</body></html>",
+                "<div>".repeat(n),
+                "</div>".repeat(n)
+            )
+        };
+        assert!(!too_deep(&nested(100), 200));
+        assert!(too_deep(&nested(300), 200));
+        // Void elements, `/>`, comments and script text do not open anything.
+        let flat = format!(
+            "<body>{}{}<!-- <div><div> -->{}<script>for(i=0;i<n;i++){{a<b}}</script></body>",
+            "<br>".repeat(500),
+            "<img src=x />".repeat(500),
+            "<p>para</p>".repeat(500)
+        );
+        assert!(!too_deep(&flat, 10));
+        for name in [
+            "desktop-p1.html",
+            "discuz7.html",
+            "mobile.html",
+            "printable.html",
+        ] {
+            let page = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("fixtures/extract")
+                    .join(name),
+            )
+            .unwrap_or_default();
+            assert!(!too_deep(&page, 60), "{name}");
+        }
+    }
 
     #[test]
     fn floors() {

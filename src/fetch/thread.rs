@@ -49,6 +49,9 @@ pub enum ThreadError {
     Gate { url: String, gate: Gate },
     #[error("{url}: {blocked}")]
     Robots { url: String, blocked: Box<Blocked> },
+    /// A page unjam will not parse (nested absurdly deep).
+    #[error("{url}: {reason}")]
+    Refused { url: String, reason: String },
     #[error("--save-html: {path}: {source}")]
     Save {
         path: String,
@@ -211,6 +214,13 @@ fn walk(
                     let e = ThreadError::Gate {
                         url: resp.url.to_string(),
                         gate,
+                    };
+                    return Err(fail(&summary, e));
+                }
+                Err(e) => {
+                    let e = ThreadError::Refused {
+                        url: resp.url.to_string(),
+                        reason: e.to_string(),
                     };
                     return Err(fail(&summary, e));
                 }
