@@ -230,7 +230,14 @@ pub(crate) fn emit(
 
 /// Name a failed thread on stderr; what kind of failure it was, for the exit status.
 pub(crate) fn report(ui: &Ui, given: &str, f: &Failed) -> Failure {
-    let mut msg = format!("{given}: {}", describe(&f.error));
+    // Errors that name the page they happened on say enough; the others get the URL given.
+    let mut msg = match &f.error {
+        ThreadError::Fetch(_)
+        | ThreadError::Gate { .. }
+        | ThreadError::Robots { .. }
+        | ThreadError::Refused { .. } => f.error.to_string(),
+        e => format!("{given}: {e}"),
+    };
     if f.partial.posts > 0 {
         msg.push_str(&format!(
             " (thread incomplete: {} posts from {} pages before this were written)",
@@ -272,14 +279,6 @@ pub(crate) fn save_cookie_jar(
         ));
         Status::Failure
     })
-}
-
-/// The error as the user reads it: the URL that failed is already named by the caller.
-fn describe(e: &ThreadError) -> String {
-    match e {
-        ThreadError::Gate { url, gate } => format!("{gate} (at {url})"),
-        e => e.to_string(),
-    }
 }
 
 /// A progress bar on stderr while pages come in: only on a terminal, and not with `-q` or
