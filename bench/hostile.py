@@ -108,6 +108,10 @@ def main():
     with open(f, "w") as out:
         out.write(page(post(1, "<div>" * depth + "深处" + "</div>" * depth)))
     case("HTML nested %dk levels deep" % (depth // 1000), ["extract", f])
+    f = os.path.join(tmp, "nested-9k.html")
+    with open(f, "w") as out:
+        out.write(page(post(1, "<div>" * 9_000 + "深处" + "</div>" * 9_000)))
+    case("HTML nested 9k levels deep (under the limit)", ["extract", f])
 
     # 2. A 200 MB page (one post of 200 MB of text) in a file.
     size = 20 * MB if QUICK else 200 * MB
@@ -140,8 +144,8 @@ def main():
     f = os.path.join(tmp, "attr.html")
     big = "x" * (10 * MB)
     with open(f, "w") as out:
-        out.write(page(post(1, '<img src="%s" file="%s" /><a href="%s">链接</a>正文' % (big, big, big)), title="t"))
-    case("10 MB attribute values", ["extract", f])
+        out.write(page(post(1, '<img file="%s" /><a href="%s">链接</a>正文' % (big, big[: 8 * MB])), title="t"))
+    case("10 MB and 8 MB attribute values", ["extract", "-f", "jsonl", f])
 
     # HTTP cases, from a loopback server.
     one_page = page(post(1, "正文")).replace("</body>", '<div class="pg"><strong>1</strong><label><span title="共 1000000000 页"> / 1000000000 页</span></label></div></body>').encode()

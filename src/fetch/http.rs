@@ -67,7 +67,7 @@ pub struct Response {
 pub enum FetchError {
     #[error("{url}: {message}")]
     Transport { url: String, message: String },
-    #[error("{url}: HTTP {status} after {attempts} attempts")]
+    #[error("{url}: HTTP {status}{}", if *attempts > 1 { format!(" after {attempts} attempts") } else { String::new() })]
     Status {
         url: String,
         status: u16,
@@ -255,7 +255,11 @@ impl Client {
                     if attempt > self.config.retry.retries {
                         return Err(FetchError::Transport {
                             url: u,
-                            message: format!("{message} (after {attempt} attempts)"),
+                            message: if attempt == 1 {
+                                message
+                            } else {
+                                format!("{message} (after {attempt} attempts)")
+                            },
                         });
                     }
                     let delay = self.config.retry.delay(attempt, None, fastrand::f64());
