@@ -123,9 +123,11 @@ pub fn with_page(href: &str, n: u32) -> Option<String> {
         let parts: Vec<String> = q
             .split('&')
             .map(|kv| match kv.split_once('=') {
-                Some(("page", _)) => {
+                // `&amp;` left in attribute text reads as a key `amp;page`, as `query_u64`
+                // takes it (found by fuzzing).
+                Some((k, _)) if k.strip_prefix("amp;").unwrap_or(k) == "page" => {
                     found = true;
-                    format!("page={n}")
+                    format!("{}={n}", k)
                 }
                 _ => kv.to_owned(),
             })
@@ -171,6 +173,8 @@ mod tests {
         assert_eq!(tid_of("forum.php?mod=viewthread&tid=42#pid7"), Some(42));
         assert_eq!(page_of("http://bbs.test/thread-42-3"), None);
         assert_eq!(page_of("http://bbs.test/thread-42-3-1.html"), Some(3));
+        let amp = with_page("forum.php?mod=viewthread&tid=1&amp;page=2&page=x", 4).unwrap();
+        assert_eq!(page_of(&amp), Some(4), "{amp}");
     }
 
     #[test]
