@@ -410,6 +410,47 @@ fn md_escape(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn thread_with(text: &str) -> Thread {
+        Thread {
+            tid: Some(1),
+            title: Some("标题\u{1b}]0;owned\u{7}".into()),
+            forum: None,
+            fid: None,
+            url: None,
+            pages: Some(1),
+            page_urls: Vec::new(),
+            kind: crate::model::PageKind::Desktop,
+            charset: "UTF-8",
+            posts: vec![Post {
+                pid: Some(7),
+                text: text.into(),
+                ..Post::default()
+            }],
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_a_terminal_only() {
+        let t = thread_with("正文\u{1b}[2J清屏\n第二行");
+        for format in [Format::Text, Format::Markdown] {
+            let mut tty = Vec::new();
+            write_thread(&mut tty, &t, format, true).unwrap();
+            let tty = String::from_utf8(tty).unwrap();
+            assert!(!tty.contains('\u{1b}') && !tty.contains('\u{7}'), "{tty:?}");
+            assert!(tty.contains("u{1b}"), "{tty:?}");
+            assert!(tty.contains("第二行"));
+            let mut pipe = Vec::new();
+            write_thread(&mut pipe, &t, format, false).unwrap();
+            // Not a terminal: the bytes as they are.
+            assert!(String::from_utf8(pipe).unwrap().contains('\u{1b}'));
+        }
+        // JSON keeps the data exact (escaped as JSON, decoded back the same).
+        let mut json = Vec::new();
+        write_thread(&mut json, &t, Format::Jsonl, true).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v["text"], "正文\u{1b}[2J清屏\n第二行");
+    }
+
     #[test]
     fn markdown_lines_stay_literal() {
         assert_eq!(md_line("# 不是标题"), "\\# 不是标题");
