@@ -131,8 +131,13 @@ impl Jar {
                 reason,
             };
             let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 6 {
+            if !(6..=7).contains(&f.len()) {
                 return Err(err("expected 7 tab-separated fields"));
+            }
+            // A cookie cannot hold control characters (RFC 6265); a stray CR would not even
+            // survive being written back (found by fuzzing).
+            if f.iter().any(|x| x.chars().any(|c| c.is_control())) {
+                return Err(err("a control character in a field"));
             }
             let flag = |s: &str| match s.to_ascii_uppercase().as_str() {
                 "TRUE" => Ok(true),
@@ -294,6 +299,17 @@ mod tests {
         assert_eq!(jar.cookies[3].value, "zzz");
         // Round trip.
         assert_eq!(Jar::parse_netscape(&jar.to_netscape()).unwrap(), jar);
+    }
+
+    #[test]
+    fn control_characters_and_extra_fields_are_errors() {
+        // Found by fuzzing: a value ending in CRs did not read back the same.
+        let e = Jar::parse_netscape(".a.test\tTRUE\t/\tFALSE\t0\tsid\txy\r\rz\n").unwrap_err();
+        assert_eq!((e.line, e.reason), (1, "a control character in a field"));
+        let e = Jar::parse_netscape("a.test\tFALSE\t/\tFALSE\t0\tsid\txyz\tmore\n").unwrap_err();
+        assert_eq!(e.reason, "expected 7 tab-separated fields");
+        // A CRLF file is fine: the CR ends the line.
+        assert!(Jar::parse_netscape("a.test\tFALSE\t/\tFALSE\t0\tsid\txyz\r\n").is_ok());
     }
 
     #[test]
