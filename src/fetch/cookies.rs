@@ -118,7 +118,7 @@ impl Jar {
     pub fn parse_netscape(text: &str) -> Result<Jar, CookieFileError> {
         let mut jar = Jar::default();
         for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim_end_matches('\r');
+            let line = raw.trim_end_matches('\r').trim_start();
             let (line, http_only) = match line.strip_prefix("#HttpOnly_") {
                 Some(rest) => (rest, true),
                 None => (line, false),
@@ -147,6 +147,12 @@ impl Jar {
             let domain = f[0].trim().trim_start_matches('.').to_ascii_lowercase();
             if domain.is_empty() {
                 return Err(err("empty domain"));
+            }
+            // Found by fuzzing: a domain such as `#httponly_x` is written back as a comment.
+            if domain.chars().any(|c| {
+                c.is_ascii() && !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            }) {
+                return Err(err("the domain has characters a host name cannot have"));
             }
             let expires: i64 = f[4]
                 .trim()
@@ -308,6 +314,14 @@ mod tests {
         assert_eq!((e.line, e.reason), (1, "a control character in a field"));
         let e = Jar::parse_netscape("a.test\tFALSE\t/\tFALSE\t0\tsid\txyz\tmore\n").unwrap_err();
         assert_eq!(e.reason, "expected 7 tab-separated fields");
+        let e = Jar::parse_netscape("a.test#x\tFALSE\t/\tFALSE\t0\tsid\txyz\n").unwrap_err();
+        assert_eq!(
+            e.reason,
+            "the domain has characters a host name cannot have"
+        );
+        // An indented #HttpOnly_ line is still one.
+        let jar = Jar::parse_netscape(" #HttpOnly_a.test\tFALSE\t/\tFALSE\t0\tsid\txyz\n").unwrap();
+        assert!(jar.cookies[0].http_only);
         // A CRLF file is fine: the CR ends the line.
         assert!(Jar::parse_netscape("a.test\tFALSE\t/\tFALSE\t0\tsid\txyz\r\n").is_ok());
     }
