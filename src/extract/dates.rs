@@ -138,6 +138,13 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     let y: i32 = p.next()?.parse().ok()?;
     let mut hms = p.next()?.split(':').map(|x| x.parse::<i64>().ok());
     let (hh, mm, ss) = (hms.next()??, hms.next()??, hms.next()??);
+    // Out-of-range parts are no date (and would overflow: found by fuzzing).
+    if !(1..=31).contains(&d) || !(0..=9999).contains(&y) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    if hh < 0 || mm < 0 || ss < 0 {
+        return None;
+    }
     Some(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss)
 }
 
@@ -202,6 +209,11 @@ mod tests {
             today("<p>GMT+8, 2026-11-29 11:23</p>", None),
             Some((2026, 11, 29))
         );
+        assert_eq!(
+            parse_http_date("Wed, 10 Oct 2026 07:6666666666666666:00 GMT"),
+            None
+        );
+        assert_eq!(parse_http_date("Wed, 99 Oct 2026 07:00:00 GMT"), None);
         let t = parse_http_date("Sun, 29 Nov 2026 20:23:16 GMT").unwrap();
         assert_eq!(today("no footer", Some(t)), Some((2026, 11, 30)));
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));

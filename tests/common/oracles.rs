@@ -44,31 +44,21 @@ pub fn check_clean(data: &[u8]) {
     );
 }
 
-/// Payloads of the jammer elements, entity-decoded as a browser would show them.
-fn payloads(page: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (open, close) in [
-        ("<font class=\"jammer\">", "</font>"),
-        ("<span style=\"display:none\">", "</span>"),
-    ] {
-        let mut rest = page;
-        while let Some(i) = rest.find(open) {
-            rest = &rest[i + open.len()..];
-            let Some(j) = rest.find(close) else { break };
-            let raw = &rest[..j];
-            if !raw.contains('<') {
-                let shown = raw
-                    .replace("&nbsp;", "\u{a0}")
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&quot;", "\"")
-                    .replace("&amp;", "&");
-                out.push((raw.to_owned(), shown));
-            }
-            rest = &rest[j..];
-        }
-    }
-    out
+/// Texts of the jammer elements as the parsed page has them (`<font class="jammer">`, an
+/// element hidden by `display:none`), each with how often it occurs in the page's whole text.
+/// Taken from the DOM, not the bytes: in a malformed page a `<span style=display:none>` in the
+/// bytes may be no element at all, and its text visible (found by fuzzing the oracle itself).
+fn payloads(html: &scraper::Html) -> Vec<(String, usize)> {
+    let sel = scraper::Selector::parse(r#"font.jammer, span[style*="display:none"]"#).unwrap();
+    let all: String = html.root_element().text().collect();
+    html.select(&sel)
+        .map(|e| {
+            let t: String = e.text().collect();
+            let t = t.replace('\u{a0}', " ").trim().to_owned();
+            let n = all.replace('\u{a0}', " ").matches(t.as_str()).count();
+            (t, n)
+        })
+        .collect()
 }
 
 /// Extraction never panics, and no jammer payload reaches a post's text unless the same string
@@ -82,16 +72,16 @@ pub fn check_extract(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    for (raw, shown) in payloads(text) {
-        let trimmed = shown.trim_matches(|c: char| c.is_whitespace());
+    let html = scraper::Html::parse_document(text);
+    for (payload, occurrences) in payloads(&html) {
         // Short payloads are common substrings of real text; repeated ones are not proof.
-        if trimmed.chars().count() < 12 || text.matches(raw.as_str()).count() > 1 {
+        if payload.chars().count() < 12 || occurrences > 1 {
             continue;
         }
         for post in &page.posts {
             assert!(
-                !post.text.contains(trimmed),
-                "jammer payload {trimmed:?} in post {:?}: {:?}",
+                !post.text.replace('\u{a0}', " ").contains(payload.as_str()),
+                "jammer payload {payload:?} in post {:?}: {:?}",
                 post.pid,
                 post.text
             );
