@@ -7,13 +7,27 @@ use common::oracles;
 use std::path::Path;
 
 fn each_input(target: &str, check: fn(&[u8])) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![
+        root.join("fuzz/seeds").join(target),
+        root.join("fuzz/regressions").join(target),
+    ];
+    if target == "extract" {
+        // Seeded from the fixture pages themselves (as .ci/run does).
+        for d in [
+            "fixtures/extract",
+            "fixtures/extract/gates",
+            "fixtures/forum",
+        ] {
+            dirs.push(root.join(d));
+        }
+    }
     let mut n = 0;
-    for dir in ["seeds", "regressions"] {
-        let Ok(rd) = std::fs::read_dir(root.join(dir).join(target)) else {
+    for dir in dirs {
+        let Ok(rd) = std::fs::read_dir(dir) else {
             continue;
         };
-        for e in rd.flatten() {
+        for e in rd.flatten().filter(|e| e.path().is_file()) {
             let data = std::fs::read(e.path()).unwrap();
             let r = std::panic::catch_unwind(|| check(&data));
             assert!(r.is_ok(), "{}: property failed", e.path().display());
