@@ -45,8 +45,9 @@ impl Resolver {
 pub fn query_u64(href: &str, key: &str) -> Option<u64> {
     // Parameters live after the `?`: `forum.phpxmod=viewthread&tid=5` names no thread (and
     // reading it as one made `with_page` and `page_of` disagree, found by fuzzing).
-    let (_, q) = href.split_once('?')?;
-    let q = q.split('#').next().unwrap_or(q);
+    // A `?` inside the fragment starts no query.
+    let before_frag = href.split('#').next().unwrap_or(href);
+    let (_, q) = before_frag.split_once('?')?;
     // `&` separates; `&amp;` left in attribute text leaves an `amp;` prefix, stripped below.
     // (Splitting on `;` too made `page_of` read what `with_page` did not write: fuzzing.)
     q.split('&').find_map(|kv| {
@@ -175,6 +176,7 @@ mod tests {
         assert_eq!(tid_of("forum.php?mod=viewthread&tid=42#pid7"), Some(42));
         assert_eq!(page_of("http://bbs.test/thread-42-3"), None);
         assert_eq!(page_of("http://bbs.test/thread-42-3-1.html"), Some(3));
+        assert_eq!(page_of("http://h/thread-42-#x?a&page=2"), None);
         let semi = with_page("htm.php?tid-5.(mod=fordis&=;page=2", 3).unwrap();
         assert_eq!(page_of(&semi), Some(3), "{semi}");
         let amp = with_page("forum.php?mod=viewthread&tid=1&amp;page=2&page=x", 4).unwrap();
