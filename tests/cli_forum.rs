@@ -19,16 +19,6 @@ fn board(forum: &Arc<Mutex<Forum>>) -> Server {
 fn forum_cmd(env: &Env, args: &[&str]) -> assert_cmd::Command {
     let mut c = env.cmd(&["forum", "--wait", "0", "--retries", "0", "-f", "jsonl"]);
     c.args(args);
-    for k in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        c.env_remove(k);
-    }
     c
 }
 
@@ -99,13 +89,7 @@ fn three_runs_output_each_post_once_and_a_quiet_rerun_asks_only_for_listings() {
     let new: Vec<(u64, u64)> = all2.iter().filter(|p| !all1.contains(p)).copied().collect();
     assert_eq!(new.len(), 13);
     assert_eq!(sorted(posts(&a.get_output().stdout)), sorted(new));
-    let log: Vec<String> = srv
-        .requests
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|r| r.target.clone())
-        .collect();
+    let log: Vec<String> = srv.targets();
     // Thread 11 restarts at page 2 (its last seen floor, 12, is there): page 1 is not asked for.
     assert!(!log.iter().any(|t| t.contains("tid=11&page=1")), "{log:?}");
     assert!(log.iter().any(|t| t.contains("tid=11&page=2")), "{log:?}");
@@ -125,13 +109,7 @@ fn three_runs_output_each_post_once_and_a_quiet_rerun_asks_only_for_listings() {
         .assert()
         .success()
         .stdout("");
-    let log: Vec<String> = srv
-        .requests
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|r| r.target.clone())
-        .collect();
+    let log: Vec<String> = srv.targets();
     let listings = forum.lock().unwrap().listing_pages();
     assert_eq!(log.len(), listings, "{log:?}");
     assert!(
@@ -356,13 +334,7 @@ fn robots_is_obeyed_by_default_and_a_closed_board_is_a_gate() {
         .stdout("")
         .stderr(contains("line 3 `Disallow: *`"))
         .stderr(contains("--ignore-robots"));
-    let log: Vec<String> = srv
-        .requests
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|r| r.target.clone())
-        .collect();
+    let log: Vec<String> = srv.targets();
     assert_eq!(log, ["/robots.txt"]);
     let out = forum_cmd(&env, &["--ignore-robots", &url]).ok_stdout();
     assert_eq!(posts(&out).len(), forum.lock().unwrap().all_posts().len());
@@ -386,14 +358,12 @@ fn thread_with_state_outputs_only_new_posts() {
     let mut c = env.cmd(&[
         "thread", "--wait", "0", "-f", "jsonl", "--state", "t.json", &url,
     ]);
-    c.env_remove("http_proxy").env_remove("HTTP_PROXY");
     assert_eq!(posts(&c.ok_stdout()).len(), 12);
     forum.lock().unwrap().reply(11, 3);
     srv.requests.lock().unwrap().clear();
     let mut c = env.cmd(&[
         "thread", "--wait", "0", "-f", "jsonl", "--state", "t.json", &url,
     ]);
-    c.env_remove("http_proxy").env_remove("HTTP_PROXY");
     let new = posts(&c.ok_stdout());
     let f = forum.lock().unwrap();
     let want: Vec<(u64, u64)> = f.threads[&11].posts[12..]
@@ -401,13 +371,7 @@ fn thread_with_state_outputs_only_new_posts() {
         .map(|p| (11, p.pid))
         .collect();
     assert_eq!(new, want);
-    let log: Vec<String> = srv
-        .requests
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|r| r.target.clone())
-        .collect();
+    let log: Vec<String> = srv.targets();
     assert_eq!(log, ["/forum.php?mod=viewthread&tid=11&page=2"]);
 }
 

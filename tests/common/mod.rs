@@ -48,6 +48,17 @@ impl Env {
         c.current_dir(self.dir.path())
             .env("HOME", self.dir.path())
             .env_remove("UNJAM_DEBUG_SEO");
+        // Loopback tests must not go through a proxy from the environment.
+        for k in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            c.env_remove(k);
+        }
         for (k, _) in std::env::vars_os() {
             if k.to_string_lossy().starts_with("UNJAM_") {
                 c.env_remove(k);

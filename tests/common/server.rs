@@ -96,6 +96,16 @@ impl Server {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
+    /// The targets requested so far, in order.
+    pub fn targets(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.target.clone())
+            .collect()
+    }
+
     pub fn count(&self, target: &str) -> usize {
         self.requests
             .lock()
