@@ -8,6 +8,7 @@ usage: bench/hostile.py target/release/unjam [--quick]
   --quick: smaller sizes (for a smoke run); the table in SECURITY.md is from a full run.
 """
 import gzip
+import shutil
 import http.server
 import os
 import socketserver
@@ -198,6 +199,7 @@ def main():
     case("gzip bomb (%d KB -> %d MB)" % (len(bomb) // 1024, (1024 if not QUICK else 100)), thread + [url + "4"])
     srv.shutdown()
 
+    shutil.rmtree(tmp, ignore_errors=True)
     print()
     print("| input | wall | peak RSS | exit | message |")
     print("|---|---|---|---|---|")
