@@ -169,7 +169,13 @@ fn now_unix() -> i64 {
 
 pub(crate) fn state_error(ui: &Ui, e: unjam::crawl::state::StateError) -> Status {
     let locked = matches!(e, unjam::crawl::state::StateError::Locked { .. });
-    ui.error(e);
+    // As everywhere else: the OS's words without its errno.
+    let msg = e.to_string();
+    let msg = match (msg.find(" (os error "), msg.ends_with(')')) {
+        (Some(i), true) => msg[..i].to_owned(),
+        _ => msg,
+    };
+    ui.error(msg);
     if locked {
         Status::Locked
     } else {
