@@ -366,6 +366,17 @@ pub struct CleanArgs {
     pub keep_boilerplate: bool,
 
     /// Keep SEO strings glued to junk (Discuz 2.x-7.x), even when they recur.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["seo_list", "find_seo"])]
     pub keep_seo: bool,
+
+    /// SEO strings of the sites the text comes from (site name, host, keywords, description),
+    /// one per line, as --find-seo prints them: removed next to junk even where they occur
+    /// once in a document. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub seo_list: Vec<PathBuf>,
+
+    /// Print the SEO strings found next to junk in all inputs, one per line, most frequent
+    /// first, instead of the text: the list for --seo-list, learned from a whole corpus.
+    #[arg(long, conflicts_with_all = ["in_place", "check", "mark"])]
+    pub find_seo: bool,
 }

@@ -2,6 +2,7 @@
 //! survive, the seed article, and properties over generated text.
 
 use proptest::prelude::*;
+use unjam::clean::seo::KnownSeo;
 use unjam::clean::{clean_str, Form, Options};
 
 fn clean(s: &str) -> String {
@@ -123,6 +124,72 @@ fn d67_single_seo_string_is_kept() {
 #[test]
 fn discuz_default_seo_strings_go_on_sight() {
     assert_eq!(clean("正文Discuz! Board8 G, {* O5 w4 X) s6 w\n"), "正文\n");
+}
+
+fn clean_known(s: &str, list: &str) -> (String, unjam::clean::Stats) {
+    let opts = Options {
+        known_seo: std::sync::Arc::new(KnownSeo::parse(list).unwrap()),
+        ..Options::default()
+    };
+    clean_str(s, &opts)
+}
+
+#[test]
+fn known_seo_string_goes_where_it_occurs_once() {
+    let text = "第一段落的文字。玩家俱乐部8 G, {* O5 w4 X) s6 w\n第二段\n";
+    let (out, stats) = clean_known(text, "玩家俱乐部\n");
+    assert_eq!(out, "第一段落的文字。\n第二段\n");
+    assert_eq!(stats.strings(Form::Seo), 1);
+    assert_eq!(
+        stats.seo_strings.keys().collect::<Vec<_>>(),
+        ["玩家俱乐部".as_bytes()]
+    );
+    // Span form too.
+    let text = "第一段\n# I/ ~' J) z2 x4 J\" e) d) d玩家俱乐部第二段\n";
+    assert_eq!(clean_known(text, "玩家俱乐部\n").0, "第一段\n第二段\n");
+}
+
+#[test]
+fn known_seo_string_also_in_the_text_is_kept() {
+    // The author names the site too: next to the junk it may be theirs.
+    let text = "欢迎来到玩家俱乐部。\n第一段落的文字。玩家俱乐部8 G, {* O5 w4 X) s6 w\n";
+    assert_eq!(
+        clean_known(text, "玩家俱乐部\n").0,
+        text.replace("8 G, {* O5 w4 X) s6 w", "")
+    );
+}
+
+#[test]
+fn known_seo_string_away_from_junk_is_kept() {
+    let text = "第一段落的文字。玩家俱乐部\n";
+    assert_eq!(clean_known(text, "玩家俱乐部\n").0, text);
+}
+
+#[test]
+fn board_name_of_a_discuz_title_is_known() {
+    // `BOARD - Powered by Discuz!` is Discuz's title format: BOARD is the board name setting.
+    let text = "Some text.Open Source Forum8 G, {* O5 w4 X) s6 w\n";
+    assert_eq!(
+        clean_known(text, "Open Source Forum - Powered by Discuz!\n").0,
+        "Some text.\n"
+    );
+}
+
+#[test]
+fn site_settings_sharing_a_first_word_go_whole() {
+    // `Linux 爱好者论坛` and `Linux,Debian,Ubuntu` share `Linux`: each goes whole, not just
+    // the shared word.
+    let text = "\
+《老将行》
+/ A2 }' Y# H; G9 {7 P3 y. z% kLinux 爱好者论坛作者：王维
+1 s# E: n0 E% TLinux 爱好者论坛射杀山中白额虎，肯数邺下黄须儿。Linux,Debian,Ubuntu, b# R7 ^/ D# v* \\5 s
+一身转战三千里，一剑曾当百万师。
+0 q# @5 g1 e' d- K# cLinux,Debian,Ubuntu卫青不败由天幸，李广无功缘数奇。
+";
+    assert_eq!(
+        clean(text),
+        "《老将行》\n作者：王维\n射杀山中白额虎，肯数邺下黄须儿。\n一身转战三千里，一剑曾当百万师。\n卫青不败由天幸，李广无功缘数奇。\n"
+    );
 }
 
 // ---------------------------------------------------------------- Discuz! 2.x-5.x (pairs)

@@ -339,3 +339,107 @@ fn in_place_killed_mid_write_leaves_the_old_file_or_the_new_one() {
         );
     }
 }
+
+// A Discuz 6/7 post whose SEO string `玩家俱乐部` recurs on both sides of junk (proven), and
+// posts of the same site where SEO strings occur once, or recur on one side only.
+const PROVEN: &str = "\
+第一段落的文字。玩家俱乐部8 G, {* O5 w4 X) s6 w
+# I/ ~' J) z2 x4 J\" e) d) d玩家俱乐部第二段落的文字
+第三段落的文字玩家俱乐部( c% K+ {# f% s9 A
+最后一段。
+";
+const ONCE: &str = "别的帖子。玩家俱乐部8 G, {* O5 w4 X) s6 w\n下一行\n";
+// `club.gamers.example.com` recurs, but only before junk: proven only once the document is
+// known to carry SEO strings (by `玩家俱乐部`, learned from PROVEN).
+const ONE_SIDE: &str = "\
+开头的文字club.gamers.example.com8 G, {* O5 w4 X) s6 w
+又是一段话club.gamers.example.com( c% K+ {# f% s9 A
+# I/ ~' J) z2 x4 J\" e) d) d玩家俱乐部结尾一行
+";
+
+#[test]
+fn find_seo_learns_a_corpus_and_seo_list_applies_it() {
+    let env = Env::new();
+    env.write("proven.txt", PROVEN);
+    env.write("once.txt", ONCE);
+    env.write("one-side.txt", ONE_SIDE);
+    // Alone, neither the single string nor the one-sided one is provably Discuz's.
+    env.cmd(&["clean", "once.txt", "one-side.txt"])
+        .assert()
+        .success()
+        .stdout(
+            contains("别的帖子。玩家俱乐部\n").and(contains("开头的文字club.gamers.example.com\n")),
+        );
+    // Over the corpus: the proven string, then (second round) the one it proves in another file.
+    let out = env
+        .cmd(&[
+            "clean",
+            "--find-seo",
+            "proven.txt",
+            "once.txt",
+            "one-side.txt",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(out.clone()).unwrap(),
+        "玩家俱乐部\nclub.gamers.example.com\n"
+    );
+    env.write("seo.txt", &out);
+    env.cmd(&["clean", "--seo-list", "seo.txt", "once.txt", "one-side.txt"])
+        .assert()
+        .success()
+        .stdout("别的帖子。\n下一行\n开头的文字\n又是一段话\n结尾一行\n");
+    // From stdin (read once): the text is one document, where `玩家俱乐部` proves the rest.
+    env.cmd(&["clean", "--find-seo"])
+        .write_stdin(format!("{PROVEN}{ONE_SIDE}"))
+        .assert()
+        .success()
+        .stdout("玩家俱乐部\nclub.gamers.example.com\n");
+    // With one round only, the one-sided string is not learned from separate files.
+    env.cmd(&["clean", "--find-seo", "-", "one-side.txt"])
+        .write_stdin(PROVEN)
+        .assert()
+        .success()
+        .stdout("玩家俱乐部\n");
+    // Nothing found: empty output, success.
+    env.cmd(&["clean", "--find-seo"])
+        .write_stdin("没有垃圾的文字\n")
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn bad_seo_lists_are_refused_with_file_and_line() {
+    let env = Env::new();
+    env.write("in.txt", ONCE);
+    env.write("short.txt", "玩家俱乐部\nBBS\n");
+    env.cmd(&["clean", "--seo-list", "short.txt", "in.txt"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("short.txt: line 2: \"BBS\" is too short"));
+    env.write("binary.txt", b"\xff\xfe\x00junk\n");
+    env.cmd(&["clean", "--seo-list", "binary.txt", "in.txt"])
+        .assert()
+        .code(2)
+        .stderr(contains("binary.txt: an SEO list must be UTF-8 text"));
+    env.cmd(&["clean", "--seo-list", "missing.txt", "in.txt"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("missing.txt: cannot read"));
+    for conflict in [
+        ["--find-seo", "--mark"],
+        ["--find-seo", "--check"],
+        ["--keep-seo", "--find-seo"],
+    ] {
+        env.cmd(&["clean", conflict[0], conflict[1], "in.txt"])
+            .assert()
+            .code(2);
+    }
+}

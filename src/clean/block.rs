@@ -4,9 +4,10 @@ use super::boilerplate::{is_boilerplate, may_be_boilerplate};
 use super::detect;
 use super::detect::{scan_line, Junk, Scratch, Side};
 use super::grammar::{self, Grammar, Unit};
-use super::seo::{Segment, SeoFinder};
+use super::seo::{KnownSeo, Segment, SeoFinder};
 use super::stats::{Form, Stats};
 use memchr::memchr;
+use std::sync::Arc;
 
 /// What the cleaner removes and how it writes its output.
 #[derive(Clone, Debug)]
@@ -17,6 +18,9 @@ pub struct Options {
     pub seo: bool,
     /// Wrap removed text in these markers instead of removing it.
     pub mark: Option<(String, String)>,
+    /// SEO strings removed next to junk even where they occur once (Discuz's defaults, and
+    /// the site settings of the corpus).
+    pub known_seo: Arc<KnownSeo>,
 }
 
 impl Default for Options {
@@ -25,6 +29,7 @@ impl Default for Options {
             boilerplate: true,
             seo: true,
             mark: None,
+            known_seo: Arc::default(),
         }
     }
 }
@@ -90,13 +95,14 @@ pub struct Cleaner {
 
 impl Cleaner {
     pub fn new(opts: Options) -> Self {
+        let seo = SeoFinder::new(opts.known_seo.clone());
         Cleaner {
             opts,
+            seo,
             scratch: Scratch::default(),
             lines: Vec::new(),
             junk: Vec::new(),
             segs: Vec::new(),
-            seo: SeoFinder::default(),
             seo_spans: Vec::new(),
             removals: Vec::new(),
             piece_changed: std::cell::Cell::new(false),
@@ -151,6 +157,9 @@ impl Cleaner {
         self.detect(block, edges);
         self.join_pair_chains(block);
         self.find_seo(block);
+        for &(a, b) in &self.seo.strings {
+            stats.note_seo_string(&block[a..b]);
+        }
         self.collect_removals();
         self.write(block, edges, out, stats);
     }

@@ -36,6 +36,126 @@ pub const DISCUZ_DEFAULTS: [&str; 3] = [
     "Powered by Discuz!",
 ];
 
+/// SEO strings known before the text is read: Discuz's defaults, and the settings of the sites a
+/// corpus comes from (given by the user, or found in other documents of the corpus with
+/// `--find-seo`). Next to junk they are removed even where they occur once; a document that has
+/// one next to junk carries SEO strings, so its recurring candidates are taken too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownSeo {
+    /// Sorted, distinct.
+    strings: Vec<Vec<u8>>,
+    /// Sorted keys of the first and last four bytes of each string.
+    first: Vec<u32>,
+    last: Vec<u32>,
+}
+
+/// Why a line of an SEO list was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum KnownSeoError {
+    #[error(
+        "line {line}: {text:?} is too short to remove safely (at least {MIN_KNOWN_BYTES} bytes)"
+    )]
+    TooShort { line: usize, text: String },
+    #[error(
+        "line {line}: longer than {MAX_SEO_BYTES} bytes, which no site setting next to junk is"
+    )]
+    TooLong { line: usize },
+    #[error("line {line}: control characters cannot be part of an SEO string")]
+    Control { line: usize },
+}
+
+/// Shortest known string accepted: four bytes (the lookup key), so `BBS` alone is refused.
+pub const MIN_KNOWN_BYTES: usize = 4;
+
+impl Default for KnownSeo {
+    fn default() -> Self {
+        KnownSeo::new(std::iter::empty())
+    }
+}
+
+impl KnownSeo {
+    /// Discuz's defaults plus `strings`, which must be [`MIN_KNOWN_BYTES`] long or longer.
+    ///
+    /// A title in Discuz's own format, `BOARD - Powered by Discuz!`, names the board too: the
+    /// board name is a site setting of its own (`bbname`), so it is known as well.
+    fn new(strings: impl Iterator<Item = Vec<u8>>) -> Self {
+        let mut strings: Vec<Vec<u8>> = DISCUZ_DEFAULTS
+            .iter()
+            .map(|k| k.as_bytes().to_vec())
+            .chain(strings)
+            .collect();
+        let boards: Vec<Vec<u8>> = strings
+            .iter()
+            .filter_map(|k| k.strip_suffix(TITLE_SUFFIX.as_bytes()))
+            .map(|b| b.trim_ascii_end().to_vec())
+            .filter(|b| b.len() >= MIN_KNOWN_BYTES)
+            .collect();
+        strings.extend(boards);
+        strings.sort_unstable();
+        strings.dedup();
+        let mut first: Vec<u32> = strings.iter().map(|k| key_first(k)).collect();
+        let mut last: Vec<u32> = strings.iter().map(|k| key_last(k)).collect();
+        first.sort_unstable();
+        last.sort_unstable();
+        KnownSeo {
+            strings,
+            first,
+            last,
+        }
+    }
+
+    /// Parse a list, one string per line (as `--find-seo` prints it). Blank lines are skipped;
+    /// a line is taken as it is, spaces included, but for a trailing CR.
+    pub fn parse(list: &str) -> Result<Self, KnownSeoError> {
+        let mut strings = Vec::new();
+        for (i, raw) in list.lines().enumerate() {
+            let line = i + 1;
+            let text = raw.strip_suffix('\r').unwrap_or(raw);
+            if text.trim().is_empty() {
+                continue;
+            }
+            if text.chars().any(char::is_control) {
+                return Err(KnownSeoError::Control { line });
+            }
+            if text.len() < MIN_KNOWN_BYTES {
+                return Err(KnownSeoError::TooShort {
+                    line,
+                    text: text.to_owned(),
+                });
+            }
+            if text.len() > MAX_SEO_BYTES {
+                return Err(KnownSeoError::TooLong { line });
+            }
+            strings.push(text.as_bytes().to_vec());
+        }
+        Ok(KnownSeo::new(strings.into_iter()))
+    }
+
+    /// These strings and `more` (taken as they are: strings found by the cleaner).
+    pub fn with(&self, more: impl Iterator<Item = Vec<u8>>) -> Self {
+        KnownSeo::new(
+            self.strings
+                .iter()
+                .cloned()
+                .chain(more.filter(|k| k.len() >= MIN_KNOWN_BYTES)),
+        )
+    }
+
+    /// The strings, Discuz's defaults included, sorted.
+    pub fn strings(&self) -> impl Iterator<Item = &[u8]> {
+        self.strings.iter().map(Vec::as_slice)
+    }
+
+    fn contains(&self, c: &[u8]) -> bool {
+        self.strings
+            .binary_search_by(|k| k.as_slice().cmp(c))
+            .is_ok()
+    }
+}
+
+/// How Discuz 6/7 end a page title: `BOARD - Powered by Discuz!`.
+const TITLE_SUFFIX: &str = " - Powered by Discuz!";
+
 /// Longest SEO string considered, in bytes (site descriptions run to about 30 CJK characters).
 pub const MAX_SEO_BYTES: usize = 120;
 /// Shortest SEO string removed, in characters: shorter recurring strings are too often real text.
@@ -43,6 +163,9 @@ pub const MIN_SEO_CHARS: usize = 3;
 
 #[derive(Default)]
 pub struct SeoFinder {
+    known: std::sync::Arc<KnownSeo>,
+    /// Where each SEO string removed by the last [`SeoFinder::find`] sits (without slack).
+    pub strings: Vec<(usize, usize)>,
     prefix: Vec<Entry>,
     suffix: Vec<Entry>,
     /// Bloom filter of eight-byte prefix keys, for the cross-side search.
@@ -194,6 +317,25 @@ fn normalise(src: &[u8], a: usize, b: usize, origin: Origin) -> Option<&[u8]> {
 }
 
 impl SeoFinder {
+    pub fn new(known: std::sync::Arc<KnownSeo>) -> Self {
+        SeoFinder {
+            known,
+            ..SeoFinder::default()
+        }
+    }
+
+    /// Does a known string start a segment side next to junk? (Keys only: `places` checks.)
+    fn known_at_junk(&self) -> bool {
+        let k = &self.known;
+        self.prefix
+            .iter()
+            .any(|e| k.first.binary_search(&e.key).is_ok())
+            || self
+                .suffix
+                .iter()
+                .any(|e| k.last.binary_search(&e.key).is_ok())
+    }
+
     /// Find confirmed SEO strings among `segs` of `s` and push the byte ranges to remove.
     ///
     /// Two phases: first only the strings that could prove SEO (seen on both sides of junk),
@@ -203,12 +345,13 @@ impl SeoFinder {
         self.suffix.clear();
         self.raw.clear();
         self.cands.clear();
+        self.strings.clear();
         if segs.is_empty() {
             return;
         }
         self.index(s, segs);
         self.cross_candidates(s, segs);
-        let defaults = memchr::memmem::find(s, b"Discuz!").is_some();
+        let defaults = self.known_at_junk();
         if self.raw.is_empty() && !defaults {
             return;
         }
@@ -241,7 +384,7 @@ impl SeoFinder {
         }
         self.collect(s, defaults);
         let mut found = self.places(s, segs);
-        drop_dominated(&mut found);
+        drop_dominated(&mut found, &self.cands);
         let judge = Judge::new(s, segs, &self.cands, &found);
         found.retain(|f| judge.stays(f));
 
@@ -255,9 +398,11 @@ impl SeoFinder {
                 if h.prefix && pre_end == g.start && h.at + h.len <= suf_start {
                     claimed[h.seg].0 = h.at + h.len;
                     out.push((g.start, h.at + h.len));
+                    self.strings.push((h.at, h.at + h.len));
                 } else if !h.prefix && suf_start == g.end && h.at >= pre_end {
                     claimed[h.seg].1 = h.at;
                     out.push((h.at, g.end));
+                    self.strings.push((h.at, h.at + h.len));
                 }
             }
         }
@@ -391,8 +536,7 @@ impl SeoFinder {
             }
         }
         if defaults {
-            self.cands
-                .extend(DISCUZ_DEFAULTS.iter().map(|k| k.as_bytes().to_vec()));
+            self.cands.extend(self.known.strings.iter().cloned());
         }
         self.cands.sort_unstable();
         self.cands.dedup();
@@ -430,7 +574,7 @@ impl SeoFinder {
             // counts once.
             let distinct = hits.windows(2).filter(|w| w[0].seg != w[1].seg).count()
                 + usize::from(!hits.is_empty());
-            let known = DISCUZ_DEFAULTS.iter().any(|k| k.as_bytes() == c.as_slice());
+            let known = self.known.contains(c);
             if distinct >= 2 || (known && distinct >= 1) {
                 found.push(Found {
                     cand: ci,
@@ -446,13 +590,27 @@ impl SeoFinder {
 /// Drop candidates whose places are a strict subset of another's: artefacts of a common prefix
 /// or suffix that ran into real text (`o',国内 Linux ...` beside `国内 Linux ...`). Only
 /// candidates sharing a candidate's first place can contain all of its places.
-fn drop_dominated(found: &mut Vec<Found>) {
+///
+/// The reverse shape is not an artefact: two site settings that start alike (`Linux 爱好者论坛`
+/// and `Linux,Debian,Ubuntu`) have a short common prefix (`Linux`) with more places than
+/// either. When every place of the shorter candidate is taken by longer ones, the shorter is
+/// the artefact and the longer ones stay.
+fn drop_dominated(found: &mut Vec<Found>, cands: &[Vec<u8>]) {
     let mut by_place: HashMap<(usize, bool), Vec<usize>> = HashMap::new();
     for (fi, f) in found.iter().enumerate() {
         for h in &f.hits {
             by_place.entry((h.seg, h.prefix)).or_default().push(fi);
         }
     }
+    let len = |fi: usize| cands[found[fi].cand].len();
+    // Every place of `ai` is also a place of a longer candidate.
+    let split = |ai: usize| {
+        found[ai].hits.iter().all(|h| {
+            by_place[&(h.seg, h.prefix)]
+                .iter()
+                .any(|&ci| ci != ai && len(ci) > len(ai))
+        })
+    };
     let dominated: Vec<bool> = found
         .iter()
         .enumerate()
@@ -461,8 +619,10 @@ fn drop_dominated(found: &mut Vec<Found>) {
                 .iter()
                 .any(|&ai| {
                     ai != bi
+                        && !b.known
                         && found[ai].hits.len() > b.hits.len()
                         && is_subset(&b.hits, &found[ai].hits)
+                        && !split(ai)
                 })
         })
         .collect();
@@ -796,6 +956,31 @@ mod tests {
             ],
         );
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn lists_are_checked_line_by_line() {
+        let k = KnownSeo::parse("玩家俱乐部\r\n\n  \nbbs.example.com\n").unwrap();
+        assert!(k.contains("玩家俱乐部".as_bytes()));
+        assert!(k.contains(b"bbs.example.com"));
+        assert!(k.contains(b"Discuz! Board"), "defaults are always known");
+        assert_eq!(
+            KnownSeo::parse("ok string\nBBS\n"),
+            Err(KnownSeoError::TooShort {
+                line: 2,
+                text: "BBS".into()
+            })
+        );
+        assert_eq!(
+            KnownSeo::parse("a\tb c d\n"),
+            Err(KnownSeoError::Control { line: 1 })
+        );
+        assert_eq!(
+            KnownSeo::parse(&"长".repeat(41)),
+            Err(KnownSeoError::TooLong { line: 1 })
+        );
+        let k = KnownSeo::parse("Open Source Forum - Powered by Discuz!\n").unwrap();
+        assert!(k.contains(b"Open Source Forum"));
     }
 
     #[test]

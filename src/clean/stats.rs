@@ -1,5 +1,6 @@
 //! Counts of what the cleaner removed, for `--stats` and `--check`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A kind of removed text.
@@ -43,12 +44,29 @@ pub struct Stats {
     pub bytes_in: u64,
     strings: [u64; 4],
     bytes: [u64; 4],
+    /// Each SEO string removed, with how often (what `--find-seo` prints).
+    pub seo_strings: BTreeMap<Vec<u8>, u64>,
 }
 
 impl Stats {
     pub fn add(&mut self, form: Form, bytes: usize) {
         self.strings[form.index()] += 1;
         self.bytes[form.index()] += bytes as u64;
+    }
+
+    pub fn note_seo_string(&mut self, s: &[u8]) {
+        match self.seo_strings.get_mut(s) {
+            Some(n) => *n += 1,
+            None => {
+                self.seo_strings.insert(s.to_vec(), 1);
+            }
+        }
+    }
+
+    fn merge_seo_strings(&mut self, other: &Stats) {
+        for (k, n) in &other.seo_strings {
+            *self.seo_strings.entry(k.clone()).or_default() += n;
+        }
     }
 
     /// Bytes removed, all forms.
@@ -62,6 +80,7 @@ impl Stats {
             self.strings[i] += other.strings[i];
             self.bytes[i] += other.bytes[i];
         }
+        self.merge_seo_strings(other);
     }
 
     pub fn strings(&self, form: Form) -> u64 {
@@ -85,6 +104,7 @@ impl Stats {
             self.strings[i] += other.strings[i];
             self.bytes[i] += other.bytes[i];
         }
+        self.merge_seo_strings(other);
     }
 }
 

@@ -5,9 +5,11 @@ use crate::cli::CleanArgs;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use unjam::atomic::write_atomically;
 use unjam::clean::block::{MARK_CLOSE, MARK_OPEN};
 use unjam::clean::jsonl::{FieldPath, JsonlCleaner, JsonlError, JsonlStats};
+use unjam::clean::seo::KnownSeo;
 use unjam::clean::stream::{self, clean_stream};
 use unjam::clean::{Options, Stats};
 
@@ -50,6 +52,7 @@ struct Plan {
     jsonl: Option<(Vec<FieldPath>, bool)>,
     stats: bool,
     check: bool,
+    find_seo: bool,
 }
 
 /// Counts of one input, whichever the mode.
@@ -102,6 +105,13 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n.min(256),
     };
+    let known_seo = match read_seo_lists(&args.seo_list) {
+        Ok(k) => Arc::new(k),
+        Err((msg, status)) => {
+            ui.error(msg);
+            return status;
+        }
+    };
     let plan = Plan {
         inputs,
         opts: Options {
@@ -110,6 +120,7 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
             mark: args
                 .mark
                 .then(|| (MARK_OPEN.to_owned(), MARK_CLOSE.to_owned())),
+            known_seo,
         },
         threads,
         jsonl: args.jsonl.then(|| {
@@ -122,6 +133,7 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
         }),
         stats: args.stats,
         check: args.check,
+        find_seo: args.find_seo,
     };
 
     if args.in_place {
@@ -145,8 +157,87 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
     }
 }
 
-/// Clean every input into `out`, in order.
+/// The `--seo-list` files, merged; `Err` carries the message and status of the first bad one.
+fn read_seo_lists(paths: &[PathBuf]) -> Result<KnownSeo, (String, Status)> {
+    let mut all = String::new();
+    for path in paths {
+        let text = std::fs::read(path).map_err(|e| {
+            (
+                format!("{}: cannot read: {}", path.display(), io_message(&e)),
+                Status::Failure,
+            )
+        })?;
+        let text = String::from_utf8(text).map_err(|_| {
+            (
+                format!("{}: an SEO list must be UTF-8 text", path.display()),
+                Status::Usage,
+            )
+        })?;
+        KnownSeo::parse(&text).map_err(|e| (format!("{}: {e}", path.display()), Status::Usage))?;
+        all.push_str(&text);
+        all.push('\n');
+    }
+    Ok(KnownSeo::parse(&all).expect("each list parsed on its own"))
+}
+
+/// Clean every input into `out`, in order (or only count, with `--check` and `--find-seo`).
 fn run_to(plan: &Plan, out: &mut dyn Write, ui: &Ui) -> Status {
+    if plan.find_seo {
+        let (status, total) = find_seo(plan, ui);
+        if let Err(e) = write_seo_list(&total, out) {
+            if !is_broken_pipe(&e) {
+                ui.error(format!("cannot write output: {}", io_message(&e)));
+                return Status::Failure;
+            }
+        }
+        return status;
+    }
+    clean_all(plan, &plan.opts, out, ui).0
+}
+
+/// Most rounds of `--find-seo` over its inputs.
+const FIND_SEO_ROUNDS: usize = 4;
+
+/// `--find-seo`: clean every input without output, collecting the SEO strings removed. A
+/// string proven in one document is known in the others, where it proves that they carry SEO
+/// strings too (their recurring ones are then taken), so the inputs are read again with what
+/// was found until nothing new turns up. Stdin cannot be read twice: one round.
+fn find_seo(plan: &Plan, ui: &Ui) -> (Status, Stats) {
+    let mut opts = plan.opts.clone();
+    let once = plan.inputs.iter().any(|i| matches!(i, Input::Stdin));
+    let mut round = 0;
+    loop {
+        round += 1;
+        let (status, total) = clean_all(plan, &opts, &mut io::sink(), ui);
+        if status != Status::Success || once || round == FIND_SEO_ROUNDS {
+            return (status, total);
+        }
+        let found = total.seo_strings.keys().cloned();
+        let known = Arc::new(opts.known_seo.with(found));
+        if known == opts.known_seo {
+            return (status, total);
+        }
+        opts.known_seo = known;
+    }
+}
+
+/// `--find-seo` output: one string per line, most frequent first.
+fn write_seo_list(total: &Stats, out: &mut dyn Write) -> io::Result<()> {
+    let mut found: Vec<(&str, u64)> = total
+        .seo_strings
+        .iter()
+        .filter_map(|(k, &n)| Some((std::str::from_utf8(k).ok()?, n)))
+        // A list line is one string: one with a line break could not be read back.
+        .filter(|(k, _)| !k.contains(['\n', '\r']))
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (k, _) in found {
+        writeln!(out, "{k}")?;
+    }
+    out.flush()
+}
+
+fn clean_all(plan: &Plan, opts: &Options, out: &mut dyn Write, ui: &Ui) -> (Status, Stats) {
     let mut out = Watched::new(out);
     let mut failed = false;
     let mut found = false;
@@ -154,13 +245,13 @@ fn run_to(plan: &Plan, out: &mut dyn Write, ui: &Ui) -> Status {
     let mut jsonl_total = JsonlStats::default();
     for input in &plan.inputs {
         let name = input.name();
-        let counts = match clean_one(plan, input, &mut out) {
+        let counts = match clean_one(plan, opts, input, &mut out) {
             Ok(c) => c,
-            Err(Failure::Write(e)) if is_broken_pipe(&e) => return Status::Success,
+            Err(Failure::Write(e)) if is_broken_pipe(&e) => return (Status::Success, total),
             Err(f) => {
                 report(ui, &name, &f);
                 if matches!(f, Failure::Write(_)) {
-                    return Status::Failure;
+                    return (Status::Failure, total);
                 }
                 failed = true;
                 continue;
@@ -180,10 +271,10 @@ fn run_to(plan: &Plan, out: &mut dyn Write, ui: &Ui) -> Status {
     }
     if let Err(e) = out.flush() {
         if is_broken_pipe(&e) {
-            return Status::Success;
+            return (Status::Success, total);
         }
         ui.error(format!("cannot write output: {e}"));
-        return Status::Failure;
+        return (Status::Failure, total);
     }
     if plan.stats {
         if plan.jsonl.is_some() {
@@ -194,21 +285,23 @@ fn run_to(plan: &Plan, out: &mut dyn Write, ui: &Ui) -> Status {
         }
         ui.info(&total);
     }
-    if failed || found {
+    let status = if failed || found {
         Status::Failure
     } else {
         Status::Success
-    }
+    };
+    (status, total)
 }
 
 fn clean_one(
     plan: &Plan,
+    opts: &Options,
     input: &Input,
     out: &mut Watched<&mut dyn Write>,
 ) -> Result<Counts, Failure> {
     let reader = input.open().map_err(Failure::Read)?;
     match &plan.jsonl {
-        None => clean_stream(reader, out, &plan.opts, plan.threads)
+        None => clean_stream(reader, out, opts, plan.threads)
             .map(Counts::Text)
             .map_err(|e| {
                 if out.failed {
@@ -218,7 +311,7 @@ fn clean_one(
                 }
             }),
         Some((fields, skip)) => {
-            let make = || JsonlCleaner::new(plan.opts.clone(), fields.clone(), *skip);
+            let make = || JsonlCleaner::new(opts.clone(), fields.clone(), *skip);
             stream::run(reader, out, plan.threads, make)
                 .map(Counts::Jsonl)
                 .map_err(|e| match e {
@@ -281,7 +374,7 @@ fn rewrite(plan: &Plan, path: &Path) -> Result<Stats, Failure> {
     // every untouched file in a large tree.
     let mut null = io::sink();
     let mut sink = Watched::new(&mut null as &mut dyn Write);
-    let counts = clean_one(plan, &Input::File(path.to_owned()), &mut sink)?;
+    let counts = clean_one(plan, &plan.opts, &Input::File(path.to_owned()), &mut sink)?;
     let changed = match &counts {
         Counts::Text(s) => s.found_any(),
         Counts::Jsonl(j) => j.records_changed > 0,
@@ -291,7 +384,7 @@ fn rewrite(plan: &Plan, path: &Path) -> Result<Stats, Failure> {
     }
     let r = write_atomically(path, |w| -> Result<Counts, FailureIo> {
         let mut w = Watched::new(w);
-        clean_one(plan, &Input::File(path.to_owned()), &mut w).map_err(FailureIo)
+        clean_one(plan, &plan.opts, &Input::File(path.to_owned()), &mut w).map_err(FailureIo)
     });
     match r {
         Ok(c) => Ok(c.clean().clone()),
