@@ -13,6 +13,10 @@
 //! of segments; a candidate is confirmed when at least two junk strings have it on their SEO side,
 //! it occurs nowhere else, and the document shows SEO strings at all (one candidate seen on both
 //! sides of junk, and glued to text once).
+//!
+//! A string can also be known before the text is read ([`KnownSeo`]: Discuz's defaults, a list
+//! the user gives, or the strings proven in other documents of a corpus by `--find-seo`). A
+//! known string next to junk is removed even once, and proves that its document carries SEO.
 
 use super::grammar::{self, Grammar, Unit, C1};
 use std::collections::HashMap;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use unjam::clean::seo::KnownSeo;
 use unjam::clean::stream::clean_stream;
 use unjam::clean::Options as CleanOptions;
 use unjam::crawl::state::State;
@@ -14,10 +15,29 @@ use unjam::fetch::robots::Robots;
 use unjam::fetch::target::{BoardTarget, Source, ThreadTarget};
 
 fn clean(data: &[u8]) -> Vec<u8> {
+    clean_with(data, &CleanOptions::default())
+}
+
+fn clean_with(data: &[u8], opts: &CleanOptions) -> Vec<u8> {
     let mut out = Vec::new();
-    clean_stream(data, &mut out, &CleanOptions::default(), 1)
-        .expect("in-memory streams do not fail");
+    clean_stream(data, &mut out, opts, 1).expect("in-memory streams do not fail");
     out
+}
+
+fn check_clean_with(data: &[u8], opts: &CleanOptions) {
+    let once = clean_with(data, opts);
+    assert!(
+        subsequence(&once, data),
+        "output bytes not taken from the input in order"
+    );
+    let twice = clean_with(&once, opts);
+    assert!(
+        twice == once,
+        "not idempotent:\n  input  {:?}\n  once   {:?}\n  twice  {:?}",
+        String::from_utf8_lossy(data),
+        String::from_utf8_lossy(&once),
+        String::from_utf8_lossy(&twice)
+    );
 }
 
 /// Is `small` a subsequence of `big`?
@@ -28,20 +48,24 @@ fn subsequence(small: &[u8], big: &[u8]) -> bool {
 
 /// The cleaner never panics, its output is its input with spans removed (every output byte
 /// comes from the input, in order), and cleaning twice changes nothing.
+///
+/// The same holds with an SEO list (`--seo-list`): the input's first line, when it is one, is
+/// taken as the list and the rest as the text.
 pub fn check_clean(data: &[u8]) {
-    let once = clean(data);
-    assert!(
-        subsequence(&once, data),
-        "output bytes not taken from the input in order"
-    );
-    let twice = clean(&once);
-    assert!(
-        twice == once,
-        "not idempotent:\n  input  {:?}\n  once   {:?}\n  twice  {:?}",
-        String::from_utf8_lossy(data),
-        String::from_utf8_lossy(&once),
-        String::from_utf8_lossy(&twice)
-    );
+    check_clean_with(data, &CleanOptions::default());
+    let Some(nl) = data.iter().position(|&b| b == b'\n') else {
+        return;
+    };
+    let Ok(list) = std::str::from_utf8(&data[..nl]) else {
+        return;
+    };
+    if let Ok(known) = KnownSeo::parse(list) {
+        let opts = CleanOptions {
+            known_seo: std::sync::Arc::new(known),
+            ..CleanOptions::default()
+        };
+        check_clean_with(&data[nl + 1..], &opts);
+    }
 }
 
 /// Texts of the jammer elements as the parsed page has them (`<font class="jammer">`, an
