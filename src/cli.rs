@@ -314,6 +314,7 @@ Examples:
   unjam clean --in-place saved/*.txt
   unjam clean --jsonl --field text < corpus.jsonl > clean.jsonl
   unjam clean --check --stats notes.txt    # exit 1 if junk is present
+  unjam clean --find-seo posts/*.txt > seo.txt && unjam clean --seo-list seo.txt -i posts/*.txt
 
 Exit status: 0 success (--check: no junk), 1 some input failed or --check found junk, 2 usage.";
 

@@ -370,6 +370,13 @@ fn find_seo_learns_a_corpus_and_seo_list_applies_it() {
         .stdout(
             contains("别的帖子。玩家俱乐部\n").and(contains("开头的文字club.gamers.example.com\n")),
         );
+    // --stats names the SEO strings that went.
+    env.cmd(&["clean", "--stats", "proven.txt"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "SEO strings removed (1 distinct):\n       3  玩家俱乐部",
+        ));
     // Over the corpus: the proven string, then (second round) the one it proves in another file.
     let out = env
         .cmd(&[

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Most SEO strings `--stats` names.
+const SHOW_SEO: usize = 10;
+
 /// A kind of removed text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Form {
@@ -126,6 +129,23 @@ impl fmt::Display for Stats {
             total.0 += self.strings(form);
             total.1 += self.bytes(form);
         }
-        write!(f, "  {:<30} {:>10} {:>12}", "total", total.0, total.1)
+        write!(f, "  {:<30} {:>10} {:>12}", "total", total.0, total.1)?;
+        // Which SEO strings went: the one removal that takes text a reader might miss.
+        if !self.seo_strings.is_empty() {
+            let mut seo: Vec<(&Vec<u8>, &u64)> = self.seo_strings.iter().collect();
+            seo.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            write!(f, "\nSEO strings removed ({} distinct):", seo.len())?;
+            for (k, n) in seo.iter().take(SHOW_SEO) {
+                write!(f, "\n  {:>6}  {}", n, String::from_utf8_lossy(k))?;
+            }
+            if seo.len() > SHOW_SEO {
+                write!(
+                    f,
+                    "\n  ... and {} more (--find-seo lists them all)",
+                    seo.len() - SHOW_SEO
+                )?;
+            }
+        }
+        Ok(())
     }
 }
