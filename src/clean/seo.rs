@@ -109,13 +109,14 @@ impl KnownSeo {
     }
 
     /// Parse a list, one string per line (as `--find-seo` prints it). Blank lines are skipped;
-    /// a line is taken as it is, spaces included, but for a trailing CR.
+    /// whitespace around a string is not part of it (an SEO string next to junk is taken
+    /// without it either).
     pub fn parse(list: &str) -> Result<Self, KnownSeoError> {
         let mut strings = Vec::new();
         for (i, raw) in list.lines().enumerate() {
             let line = i + 1;
-            let text = raw.strip_suffix('\r').unwrap_or(raw);
-            if text.trim().is_empty() {
+            let text = raw.trim();
+            if text.is_empty() {
                 continue;
             }
             if text.chars().any(char::is_control) {
@@ -964,7 +965,7 @@ mod tests {
 
     #[test]
     fn lists_are_checked_line_by_line() {
-        let k = KnownSeo::parse("玩家俱乐部\r\n\n  \nbbs.example.com\n").unwrap();
+        let k = KnownSeo::parse("玩家俱乐部\r\n\n  \n bbs.example.com \n").unwrap();
         assert!(k.contains("玩家俱乐部".as_bytes()));
         assert!(k.contains(b"bbs.example.com"));
         assert!(k.contains(b"Discuz! Board"), "defaults are always known");

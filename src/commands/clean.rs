@@ -227,8 +227,12 @@ fn write_seo_list(total: &Stats, out: &mut dyn Write) -> io::Result<()> {
         .seo_strings
         .iter()
         .filter_map(|(k, &n)| Some((std::str::from_utf8(k).ok()?, n)))
-        // A list line is one string: one with a line break could not be read back.
-        .filter(|(k, _)| !k.contains(['\n', '\r']))
+        // Only what --seo-list reads back as itself: one line, no control characters, long
+        // enough to be looked up (a three-letter `BBS` is removed where proven, never listed).
+        .filter(|(k, _)| {
+            !k.contains(['\n', '\r'])
+                && KnownSeo::parse(k).is_ok_and(|l| l.strings().any(|s| s == k.as_bytes()))
+        })
         .collect();
     found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (k, _) in found {
