@@ -119,21 +119,16 @@ impl KnownSeo {
             if text.is_empty() {
                 continue;
             }
-            if text.chars().any(char::is_control) {
-                return Err(KnownSeoError::Control { line });
-            }
-            if text.len() < MIN_KNOWN_BYTES {
-                return Err(KnownSeoError::TooShort {
-                    line,
-                    text: text.to_owned(),
-                });
-            }
-            if text.len() > MAX_SEO_BYTES {
-                return Err(KnownSeoError::TooLong { line });
-            }
+            check(text, line)?;
             strings.push(text.as_bytes().to_vec());
         }
         Ok(KnownSeo::new(strings.into_iter()))
+    }
+
+    /// Would a list line holding `text` read back as exactly `text`? (What `--find-seo` may
+    /// print.)
+    pub fn accepts(text: &str) -> bool {
+        text == text.trim() && !text.is_empty() && check(text, 0).is_ok()
     }
 
     /// These strings and `more` (taken as they are: strings found by the cleaner).
@@ -156,6 +151,23 @@ impl KnownSeo {
             .binary_search_by(|k| k.as_slice().cmp(c))
             .is_ok()
     }
+}
+
+/// The checks of one list line, trimmed and not empty.
+fn check(text: &str, line: usize) -> Result<(), KnownSeoError> {
+    if text.chars().any(char::is_control) {
+        return Err(KnownSeoError::Control { line });
+    }
+    if text.len() < MIN_KNOWN_BYTES {
+        return Err(KnownSeoError::TooShort {
+            line,
+            text: text.to_owned(),
+        });
+    }
+    if text.len() > MAX_SEO_BYTES {
+        return Err(KnownSeoError::TooLong { line });
+    }
+    Ok(())
 }
 
 /// How Discuz 6/7 end a page title: `BOARD - Powered by Discuz!`.
@@ -381,8 +393,7 @@ impl SeoFinder {
         self.raw.clear();
         self.common_affixes(s, segs);
         self.cross_candidates(s, segs);
-        for (i, g) in segs.iter().enumerate() {
-            let _ = i;
+        for g in segs {
             if g.end > g.start && g.end - g.start <= MAX_SEO_BYTES {
                 self.raw.push((g.start, g.end, Origin::Whole));
             }
@@ -984,6 +995,10 @@ mod tests {
             KnownSeo::parse(&"长".repeat(41)),
             Err(KnownSeoError::TooLong { line: 1 })
         );
+        assert!(KnownSeo::accepts("玩家俱乐部"));
+        assert!(!KnownSeo::accepts(" 玩家俱乐部"));
+        assert!(!KnownSeo::accepts("BBS"));
+        assert!(!KnownSeo::accepts("a\nb c d"));
         let k = KnownSeo::parse("Open Source Forum - Powered by Discuz!\n").unwrap();
         assert!(k.contains(b"Open Source Forum"));
     }

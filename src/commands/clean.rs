@@ -159,7 +159,7 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
 
 /// The `--seo-list` files, merged; `Err` carries the message and status of the first bad one.
 fn read_seo_lists(paths: &[PathBuf]) -> Result<KnownSeo, (String, Status)> {
-    let mut all = String::new();
+    let mut known = KnownSeo::default();
     for path in paths {
         let text = std::fs::read(path).map_err(|e| {
             (
@@ -173,11 +173,11 @@ fn read_seo_lists(paths: &[PathBuf]) -> Result<KnownSeo, (String, Status)> {
                 Status::Usage,
             )
         })?;
-        KnownSeo::parse(&text).map_err(|e| (format!("{}: {e}", path.display()), Status::Usage))?;
-        all.push_str(&text);
-        all.push('\n');
+        let list = KnownSeo::parse(&text)
+            .map_err(|e| (format!("{}: {e}", path.display()), Status::Usage))?;
+        known = known.with(list.strings().map(<[u8]>::to_vec));
     }
-    Ok(KnownSeo::parse(&all).expect("each list parsed on its own"))
+    Ok(known)
 }
 
 /// Clean every input into `out`, in order (or only count, with `--check` and `--find-seo`).
@@ -229,10 +229,7 @@ fn write_seo_list(total: &Stats, out: &mut dyn Write) -> io::Result<()> {
         .filter_map(|(k, &n)| Some((std::str::from_utf8(k).ok()?, n)))
         // Only what --seo-list reads back as itself: one line, no control characters, long
         // enough to be looked up (a three-letter `BBS` is removed where proven, never listed).
-        .filter(|(k, _)| {
-            !k.contains(['\n', '\r'])
-                && KnownSeo::parse(k).is_ok_and(|l| l.strings().any(|s| s == k.as_bytes()))
-        })
+        .filter(|(k, _)| KnownSeo::accepts(k))
         .collect();
     found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (k, _) in found {
