@@ -9,7 +9,7 @@ import json, os, subprocess, sys
 OPEN, CLOSE = "\u27e6", "\u27e7"
 
 def marked_mask(binary, path):
-    out = subprocess.run([binary, "clean", "--mark", "--keep-boilerplate", path], capture_output=True).stdout.decode()
+    out = subprocess.run([binary, "clean", "--mark", "--keep-boilerplate", path] + os.environ.get("UNJAM_ARGS", "").split(), capture_output=True).stdout.decode()
     mask, text, inside = [], [], False
     for ch in out:
         if ch == OPEN: inside = True; continue
@@ -22,8 +22,11 @@ def main():
     fam = sys.argv[sys.argv.index("--family") + 1] if "--family" in sys.argv else None
     var = sys.argv[sys.argv.index("--variant") + 1] if "--variant" in sys.argv else None
     extra = "--extra" in sys.argv
+    half = sys.argv[sys.argv.index("--half") + 1] if "--half" in sys.argv else None
     posts = os.path.join(corpus, "posts")
     for pid in sorted(os.listdir(posts)):
+        if half and int(pid.lstrip("de")) % 2 != (1 if half == "odd" else 0):
+            continue
         for v in ["innertext", "gettext", "seedlike"]:
             if var and v != var: continue
             p = os.path.join(posts, pid, f"{v}.noisy.txt")

@@ -182,8 +182,11 @@ def score_file(noisy, spans, output):
     }
 
 
+EXTRA_ARGS = os.environ.get("UNJAM_ARGS", "").split()
+
+
 def run_unjam(binary, path, seo_list=None):
-    cmd = [binary, "clean", path] + (["--seo-list", seo_list] if seo_list else [])
+    cmd = [binary, "clean", path] + (["--seo-list", seo_list] if seo_list else []) + EXTRA_ARGS
     p = subprocess.run(cmd, capture_output=True)
     if p.returncode not in (0,):
         sys.exit(f"score_noise: {binary} clean {path} exited {p.returncode}: {p.stderr.decode(errors='replace')}")
@@ -200,6 +203,8 @@ def main():
     ap.add_argument("--json", help="write the figures as JSON to this file")
     ap.add_argument("--family", help="score only posts of this family (X, D67, D45, D23)")
     ap.add_argument("--variant", choices=VARIANTS, help="score only this extraction variant")
+    ap.add_argument("--half", choices=["odd", "even"],
+                    help="score only posts whose number is odd (or even): one half to tune on, the other to report")
     ap.add_argument("--seo-corpus", action="store_true",
                     help="corpus mode: first `unjam clean --find-seo` over every noisy file of a variant "
                          "(all families: a real corpus is not sorted by family), then clean each file "
@@ -227,6 +232,8 @@ def main():
     totals = defaultdict(lambda: defaultdict(int))
     worst = []
     for pid in sorted(os.listdir(posts_dir)):
+        if args.half and int(pid.lstrip("de")) % 2 != (1 if args.half == "odd" else 0):
+            continue
         for variant in VARIANTS:
             if args.variant and variant != args.variant:
                 continue

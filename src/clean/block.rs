@@ -367,10 +367,11 @@ impl Cleaner {
                 continue;
             }
             let mut pos = line.start;
-            let mut after_junk = false;
+            let mut left: Option<u64> = None;
             for j in &self.junk[line.junk.clone()] {
+                let id = junk_id(&block[j.start..j.end]);
                 if j.side == Side::Whole {
-                    after_junk = true;
+                    left = Some(id);
                     pos = j.end;
                     continue;
                 }
@@ -378,20 +379,24 @@ impl Cleaner {
                     self.segs.push(Segment {
                         start: pos,
                         end: j.start,
-                        after_junk,
+                        after_junk: left.is_some(),
                         before_junk: true,
+                        junk_before: left.unwrap_or(0),
+                        junk_after: id,
                     });
                 }
                 pos = j.end;
-                after_junk = true;
+                left = Some(id);
             }
             let end = trim_end(block, pos, line.end);
-            if after_junk && end > pos {
+            if let Some(id) = left.filter(|_| end > pos) {
                 self.segs.push(Segment {
                     start: pos,
                     end,
                     after_junk: true,
                     before_junk: false,
+                    junk_before: id,
+                    junk_after: 0,
                 });
             }
         }
@@ -512,6 +517,19 @@ impl Cleaner {
         }
         out.extend_from_slice(&block[run_start..]);
     }
+}
+
+/// Identity of a junk string, by its bytes: junk is random, so the same junk string twice means
+/// the same text twice (a post crawled twice, a corpus with duplicates), which is one piece of
+/// evidence, not two.
+fn junk_id(j: &[u8]) -> u64 {
+    // FNV-1a; never 0, which stands for "no junk".
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in j {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h | 1
 }
 
 /// End of `s[start..end]` without trailing spaces, tabs and U+00A0.

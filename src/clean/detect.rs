@@ -8,6 +8,7 @@
 //! only taken when non-ASCII text (or a line edge) bounds it on both sides, since ASCII text
 //! such as code or prose is too easily mistaken for junk.
 
+use super::evidence;
 use super::grammar::{self, looks_random, Grammar, Unit, C1};
 
 /// What Discuz makes of a tab: `&nbsp; &nbsp; &nbsp; &nbsp; `.
@@ -46,6 +47,7 @@ pub struct Junk {
 pub struct Scratch {
     fwd: Vec<Unit>,
     bwd: Vec<Unit>,
+    ev: evidence::Scratch,
 }
 
 /// Is `b` the first byte of a character that is not ASCII and not U+00A0?
@@ -64,11 +66,6 @@ fn non_ascii_text_before(s: &[u8], end: usize) -> bool {
         return false;
     }
     !(end >= 2 && s[end - 1] == 0xA0 && s[end - 2] == 0xC2)
-}
-
-#[inline]
-fn is_ascii_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Whitespace that may pad a line around junk (trailing spaces, CR of CRLF, U+00A0).
@@ -90,6 +87,9 @@ fn trailing_pad_len(s: &[u8], end: usize, floor: usize) -> usize {
 /// Find the junk on the line `s[start..end]` (no line terminator) and append it to `out`, in
 /// order. `at_line_start`/`at_line_end` say whether the slice edges are true line edges (a very
 /// long line is scanned in pieces whose inner edges are not).
+///
+/// Where a run of units at an edge could end in more than one place, or be text altogether,
+/// [`evidence`] weighs the readings.
 pub fn scan_line(
     s: &[u8],
     start: usize,
@@ -130,15 +130,20 @@ pub fn scan_line(
     // edge are merged into one.
     let mut from = p;
     let mut floor = start;
+    let mut end_taken: Option<(usize, Grammar)> = None;
     while at_line_start && from < q && (s[from] < 0x80 || s[from] == 0xC2) {
         let mut taken = None;
         for g in [Grammar::Triple, Grammar::Pair] {
             grammar::run_fwd(s, from, g, true, &mut scratch.fwd);
             let units = &scratch.fwd;
             let n = units.len();
-            if (MIN_UNITS..grammar::MAX_RUN).contains(&n) && units[n - 1].end == q && at_line_end {
-                if n <= MAX_UNITS_LINE && plausible(s, g, units) {
-                    // The rest of the line is junk: the line is.
+            let veto = |k: usize| edge_reading_ok(s, g, &units[..k], true);
+            if n >= MIN_UNITS && n <= MAX_UNITS_LINE && units[n - 1].end == q && at_line_end {
+                // The rest of the line parses as units: junk at one or both edges, or text.
+                let (a, b) = evidence::split_whole(s, q, g, units, &mut scratch.ev, |a, b| {
+                    (a == 0 || veto(a)) && (b == 0 || edge_reading_ok(s, g, &units[n - b..], false))
+                });
+                if a + b == n {
                     out.truncate(first);
                     out.push(Junk {
                         start: p,
@@ -148,22 +153,35 @@ pub fn scan_line(
                     });
                     return;
                 }
+                if b > 0 {
+                    end_taken = Some((units[n - b].start, g));
+                }
+                if a > 0 {
+                    taken = Some((from, units[a - 1].end, g, units[0].c1 == C1::Bare));
+                    break;
+                }
+                if b > 0 {
+                    break;
+                }
                 continue;
             }
-            if let Some(k) = choose_start(s, g, units, q) {
-                // A bare first unit right after skipped spaces lost nothing: the spaces were
-                // its c1 and separator.
-                let mut at = from;
-                if units[0].c1 == C1::Bare {
-                    while at > floor && from - at < 2 && s[at - 1] == b' ' {
-                        at -= 1;
-                    }
-                }
-                taken = Some((at, units[k - 1].end, g));
+            let k = evidence::split_start(s, q, g, units, MIN_UNITS, &mut scratch.ev, veto);
+            if k > 0 {
+                taken = Some((from, units[k - 1].end, g, units[0].c1 == C1::Bare));
                 break;
             }
         }
-        let Some((at, end, g)) = taken else { break };
+        let Some((mut at, end, g, bare)) = taken else {
+            break;
+        };
+        // A bare first unit right after skipped spaces lost nothing: the spaces were its c1
+        // and separator.
+        if bare {
+            let f = at;
+            while at > floor && f - at < 2 && s[at - 1] == b' ' {
+                at -= 1;
+            }
+        }
         match out[first..].last_mut() {
             Some(prev) => prev.end = end,
             None => out.push(Junk {
@@ -179,17 +197,38 @@ pub fn scan_line(
         while from < q && matches!(s[from], b' ' | b'\t') {
             from += 1;
         }
+        if end_taken.is_some() {
+            break;
+        }
     }
 
     let mut to = q;
-    let mut end_junk: Option<Junk> = None;
+    let mut end_junk: Option<Junk> = end_taken.map(|(at, g)| Junk {
+        start: at,
+        end: q,
+        grammar: g,
+        side: Side::End,
+    });
+    if let Some(j) = &end_junk {
+        hi = j.start;
+        to = j.start - trailing_pad_len(s, j.start, lo);
+    }
     while at_line_end && to > lo && grammar::is_c2(s[to - 1]) {
         let bare_at = (at_line_start && lo == p).then_some(p);
         let mut taken = None;
         for g in [Grammar::Triple, Grammar::Pair] {
             grammar::run_bwd(s, to, lo, g, bare_at, &mut scratch.bwd);
-            if let Some(k) = choose_end(s, g, &scratch.bwd, lo) {
-                taken = Some((scratch.bwd[k - 1].start, g));
+            let units = &scratch.bwd;
+            let veto = |k: usize| {
+                // Parsed backward: the reading's units are the first k, nearest the end first.
+                let mut r: Vec<Unit> = units[..k].to_vec();
+                r.reverse();
+                // A bare unit at the line start is no inner boundary.
+                edge_reading_ok(s, g, &r, false) || (r[0].start == lo && plausible(s, g, &r))
+            };
+            let k = evidence::split_end(s, lo, g, units, MIN_UNITS, &mut scratch.ev, veto);
+            if k > 0 {
+                taken = Some((units[k - 1].start, g));
                 break;
             }
         }
@@ -212,93 +251,23 @@ pub fn scan_line(
         out.push(j);
     }
 
-    scan_mid(s, lo, hi, scratch, out);
+    scan_mid(s, start, end, lo, hi, scratch, out);
     // Keep `out` ordered by position: the end junk was pushed before the mid-line junk.
     out[first..].sort_unstable_by_key(|j| j.start);
 }
 
-/// How many of the units parsed forward from a line start are junk (`None`: no junk).
-///
-/// The run may go on into real text that happens to parse as units (a list marker `- a`, a shell
-/// prompt `# mke2fs`), so the split point is chosen: the longest prefix of 5..15 units that looks
-/// random and does not end inside an ASCII word.
-fn choose_start(s: &[u8], g: Grammar, units: &[Unit], line_end: usize) -> Option<usize> {
-    let n = units.len().min(MAX_UNITS);
-    let mut k = n;
-    while k >= MIN_UNITS {
-        let last = &units[k - 1];
-        let next = s.get(last.end).copied().filter(|_| last.end < line_end);
-        // With only five units left, the unit is junk whatever its looks: junk has five. A
-        // bare c2 inside a pair run never ends it (it stood for a NUL c1 before more pairs).
-        let inner_bare = k > 1 && last.c1 == C1::Bare;
-        if !inner_bare
-            && (k == MIN_UNITS || !glued_after(last, next))
-            && plausible(s, g, &units[..k])
-        {
-            return Some(k);
-        }
-        k -= 1;
+/// May these units (in text order) be one junk string at a line edge? The generator's own
+/// tests: random enough, and for pairs the checks of [`plausible`]. A bare `c2` stands for a
+/// `c1` that was lost: a space trimmed at the line start, or a NUL a browser dropped; so it may
+/// open a string at a line start, or close one at a line end, but never stand where the junk
+/// meets the text (`inner`: the unit at index 0 for end junk, the last one for start junk).
+fn edge_reading_ok(s: &[u8], g: Grammar, units: &[Unit], inner_at_end: bool) -> bool {
+    let n = units.len();
+    let inner = if inner_at_end { n - 1 } else { 0 };
+    if n > 1 && units[inner].c1 == C1::Bare {
+        return false;
     }
-    None
-}
-
-/// How many of the units parsed backward from a line end are junk (`None`: no junk).
-fn choose_end(s: &[u8], g: Grammar, units: &[Unit], floor: usize) -> Option<usize> {
-    let n = units.len().min(MAX_UNITS);
-    let mut k = n;
-    while k >= MIN_UNITS {
-        let first = &units[k - 1];
-        let prev = (first.start > floor).then(|| s[first.start - 1]);
-        let prev2 = (first.start > floor + 1).then(|| s[first.start - 2]);
-        let inner_bare = k > 1 && first.c1 == C1::Bare && first.start > floor;
-        if !inner_bare
-            && (k == MIN_UNITS || !glued_before(first, prev, prev2))
-            && plausible(s, g, &units[..k])
-        {
-            return Some(k);
-        }
-        k -= 1;
-    }
-    None
-}
-
-/// Does the inner unit of a line-start run belong to the real text after it?
-///
-/// Junk is random, so when the split is ambiguous the question is which reading is more likely
-/// for real text. These readings are the author's:
-/// * a whitespace-led unit glued to an ASCII word: indentation or a word (`\u{a0}\u{a0}read`),
-///   where junk would need a space `c1` (1 in 28);
-/// * a shell prompt before a command (`# mke2fs`, `$ lsb_release`): the unit's `c2` starts a
-///   lower-case word (junk ends so about once in 60 strings; commands after prompts are common
-///   in technical posts).
-fn glued_after(unit: &Unit, next: Option<u8>) -> bool {
-    let Some(next) = next else { return false };
-    match unit.c1 {
-        // One whitespace character: a scraper collapsed it, and real text after junk starts
-        // with a space far more often than junk has a space c1.
-        C1::Space if unit.end - unit.start == 2 => next.is_ascii_graphic(),
-        C1::Space => is_ascii_word(next),
-        C1::Char(b'#' | b'$') => unit.c2.is_ascii_lowercase() && next.is_ascii_lowercase(),
-        _ => false,
-    }
-}
-
-/// Does the inner unit of a line-end run belong to the real text before it?
-///
-/// * a single whitespace and a letter after an ASCII word (`press Y`): junk with a space `c1`
-///   shows two whitespace characters (`&nbsp;&nbsp;`) unless a scraper collapsed them;
-/// * a digit that continues a decimal number (`255.255.255.0 {`).
-///
-/// A closing mark after a word (`urgency=low.`) is left to the junk: junk starts with one of
-/// `.,;:!)"'` after a word about as often as a sentence ends right before junk, and reading it
-/// as junk loses one character where the other reading loses two.
-fn glued_before(unit: &Unit, prev: Option<u8>, prev2: Option<u8>) -> bool {
-    let Some(prev) = prev else { return false };
-    match unit.c1 {
-        C1::Space => unit.end - unit.start == 2 && is_ascii_word(prev),
-        C1::Char(b'0'..=b'9') => prev == b'.' && prev2.is_some_and(|b| b.is_ascii_digit()),
-        _ => false,
-    }
+    plausible(s, g, units)
 }
 
 /// Pair junk (`c1 c2`, no separator) is easily matched by text with spaces between single
@@ -390,7 +359,15 @@ fn find_ascii(s: &[u8]) -> Option<usize> {
 
 /// Junk in the middle of a line: a stretch of ASCII bounded by non-ASCII text on both sides that
 /// parses entirely as 5..30 random units.
-fn scan_mid(s: &[u8], lo: usize, hi: usize, scratch: &mut Scratch, out: &mut Vec<Junk>) {
+fn scan_mid(
+    s: &[u8],
+    line_start: usize,
+    line_end: usize,
+    lo: usize,
+    hi: usize,
+    scratch: &mut Scratch,
+    out: &mut Vec<Junk>,
+) {
     let mut i = lo;
     while i < hi {
         // Find the next island of ASCII (plus U+00A0) preceded by non-ASCII text.
@@ -436,6 +413,7 @@ fn scan_mid(s: &[u8], lo: usize, hi: usize, scratch: &mut Scratch, out: &mut Vec
             if (MIN_UNITS..=MAX_UNITS_LINE).contains(&n)
                 && units[n - 1].end == jb
                 && plausible(s, g, units)
+                && evidence::mid_is_junk(s, line_start, line_end, g, units)
             {
                 out.push(Junk {
                     start: ja,

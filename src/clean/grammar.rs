@@ -382,7 +382,8 @@ pub fn run_bwd(
 /// repeat the space, ASCII art repeats both. A run is rejected when one `c1` (or one `c2`) value
 /// occurs more often than random draws would give with probability above 1e-4.
 pub fn looks_random(units: &[Unit]) -> bool {
-    let n = units.len();
+    // A bare unit shows no c1: the counts are over the units that do.
+    let n = units.iter().filter(|u| u.c1 != C1::Bare).count();
     if n == 0 {
         return false;
     }

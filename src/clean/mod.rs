@@ -15,11 +15,13 @@
 pub mod block;
 pub mod boilerplate;
 pub mod detect;
+pub mod evidence;
 pub mod grammar;
 pub mod jsonl;
 pub mod seo;
 pub mod stats;
 pub mod stream;
+pub mod textmodel;
 
 pub use block::{clean_block, clean_str, Cleaner, Options};
 pub use stats::{Form, Stats};

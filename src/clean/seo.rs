@@ -18,7 +18,7 @@
 //! the user gives, or the strings proven in other documents of a corpus by `--find-seo`). A
 //! known string next to junk is removed even once, and proves that its document carries SEO.
 
-use super::grammar::{self, Grammar, Unit, C1};
+use super::grammar::{self, Grammar, Unit};
 use std::collections::HashMap;
 
 /// The text next to junk on one line.
@@ -30,6 +30,10 @@ pub struct Segment {
     pub after_junk: bool,
     /// Junk starts where this segment ends: an SEO string may be its suffix (font form).
     pub before_junk: bool,
+    /// Identity of the junk string before the segment (0: none) and after it: the same junk
+    /// twice is the same text twice, one piece of evidence.
+    pub junk_before: u64,
+    pub junk_after: u64,
 }
 
 /// Discuz's own default settings, as installed: the board name and the title suffix. Next to junk
@@ -367,32 +371,46 @@ impl SeoFinder {
             return;
         }
         self.index(s, segs);
-        self.cross_candidates(s, segs);
         let defaults = self.known_at_junk();
+        let dump = std::env::var_os("UNJAM_DUMP_SEO").is_some();
+        // Candidates: strings seen on both sides of junk, and the common prefixes (suffixes)
+        // of the text after (before) junk.
+        self.sort_index();
+        self.cross_candidates(s, segs);
+        self.common_affixes(s, segs);
         if self.raw.is_empty() && !defaults {
             return;
         }
-        self.sort_index();
         self.collect(s, defaults);
         let found = self.places(s, segs);
-        let judge = Judge::new(s, segs, &self.cands, &found);
-        if !found.iter().any(|f| judge.proves(f) && judge.stays(f)) {
+        let judge = Judge::new(s, &self.cands, &found);
+        let proves = |f: &Found| f.known || (judge.proves(f) && judge.stays(f));
+        let debug = std::env::var_os("UNJAM_DEBUG_SEO").is_some();
+        if dump {
+            self.dump(s, segs, &found, &judge, 1);
+        }
+        if !found.iter().any(proves) {
             return;
         }
-        if std::env::var_os("UNJAM_DEBUG_SEO").is_some() {
-            for f in found.iter().filter(|f| judge.proves(f) && judge.stays(f)) {
+        // Segments near which strings may be taken.
+        let mut proof_segs: Vec<usize> = found
+            .iter()
+            .filter(|f| proves(f))
+            .flat_map(|f| f.hits.iter().map(|h| h.seg))
+            .collect();
+        proof_segs.sort_unstable();
+        proof_segs.dedup();
+        if debug {
+            for f in found.iter().filter(|f| proves(f)) {
                 eprintln!(
-                    "proof: {:?} {} hits",
+                    "proof: {:?} {:?}",
                     String::from_utf8_lossy(&self.cands[f.cand]),
-                    f.hits.len()
+                    f.ev
                 );
             }
         }
 
-        // The document carries SEO strings: now every candidate.
-        self.raw.clear();
-        self.common_affixes(s, segs);
-        self.cross_candidates(s, segs);
+        // The document carries SEO strings: now every candidate, whole segments too.
         for g in segs {
             if g.end > g.start && g.end - g.start <= MAX_SEO_BYTES {
                 self.raw.push((g.start, g.end, Origin::Whole));
@@ -401,8 +419,31 @@ impl SeoFinder {
         self.collect(s, defaults);
         let mut found = self.places(s, segs);
         drop_dominated(&mut found, &self.cands);
-        let judge = Judge::new(s, segs, &self.cands, &found);
-        found.retain(|f| judge.stays(f));
+        let judge = Judge::new(s, &self.cands, &found);
+        if dump {
+            self.dump(s, segs, &found, &judge, 2);
+        }
+        found.retain(|f| {
+            let ok = judge.stays(f) && (f.known || (f.ev.junks >= 2 && f.ev.contexts >= 1));
+            if debug {
+                eprintln!(
+                    "{} {:?} {:?}",
+                    if ok { "take" } else { "keep" },
+                    String::from_utf8_lossy(&self.cands[f.cand]),
+                    f.ev
+                );
+            }
+            ok
+        });
+        let near = |seg: usize| {
+            let i = proof_segs.partition_point(|&p| p + NEAR < seg);
+            proof_segs.get(i).is_some_and(|&p| p <= seg + NEAR)
+        };
+        for f in &mut found {
+            if !f.known {
+                f.hits.retain(|h| near(h.seg));
+            }
+        }
 
         // Each junk side takes the longest string found there (`论坛名 - 标题` over `论坛名`).
         found.sort_by_key(|f| std::cmp::Reverse(self.cands[f.cand].len()));
@@ -421,6 +462,36 @@ impl SeoFinder {
                     self.strings.push((h.at, h.at + h.len));
                 }
             }
+        }
+    }
+
+    /// `UNJAM_DUMP_SEO=1`: every candidate and its evidence as a JSON line on stderr, for
+    /// measuring the rules against labelled text (phase 1: proof candidates; 2: all candidates
+    /// of an unproven document; 3: of a proven one).
+    fn dump(&self, _s: &[u8], segs: &[Segment], found: &[Found], judge: &Judge, phase: u8) {
+        let mut junks: Vec<u64> = segs
+            .iter()
+            .flat_map(|g| [g.junk_before, g.junk_after])
+            .filter(|&j| j != 0)
+            .collect();
+        junks.sort_unstable();
+        junks.dedup();
+        for f in found {
+            eprintln!(
+                "{}",
+                serde_json::json!({
+                    "phase": phase,
+                    "cand": String::from_utf8_lossy(&self.cands[f.cand]),
+                    "junks": f.ev.junks,
+                    "glued": f.ev.contexts,
+                    "both": f.ev.both_forms,
+                    "seam": f.ev.seam,
+                    "stays": judge.stays(f),
+                    "known": f.known,
+                    "hits": f.hits.len(),
+                    "doc_junks": junks.len(),
+                })
+            );
         }
     }
 
@@ -592,16 +663,134 @@ impl SeoFinder {
                 + usize::from(!hits.is_empty());
             let known = self.known.contains(c);
             if distinct >= 2 || (known && distinct >= 1) {
+                let ev = evidence(s, segs, c, &hits);
                 found.push(Found {
                     cand: ci,
                     hits,
                     known,
+                    ev,
                 });
             }
         }
         found
     }
 }
+
+/// The evidence of a candidate's places, each distinct junk string counted once.
+fn evidence(s: &[u8], segs: &[Segment], c: &[u8], hits: &[Hit]) -> Evidence {
+    use super::textmodel::{cost, sym_bwd, sym_fwd, BIT, EDGE};
+    let mut seen: Vec<(u64, bool)> = Vec::with_capacity(hits.len());
+    let mut contexts: Vec<(bool, u64)> = Vec::with_capacity(hits.len());
+    let (mut font, mut span): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
+    let mut seam = 0i64;
+    let mut n = 0i64;
+    // The candidate's first and last two symbols.
+    let (c0, c1) = {
+        let (a, i) = sym_fwd(c, 0);
+        (a, if i < c.len() { sym_fwd(c, i).0 } else { EDGE })
+    };
+    let (cz, cy) = {
+        let (z, i) = sym_bwd(c, c.len(), 0);
+        (z, if i > 0 { sym_bwd(c, i, 0).0 } else { EDGE })
+    };
+    for h in hits {
+        let g = &segs[h.seg];
+        let junk = if h.prefix {
+            g.junk_before
+        } else {
+            g.junk_after
+        };
+        if seen.contains(&(junk, h.prefix)) {
+            continue;
+        }
+        seen.push((junk, h.prefix));
+        if h.prefix {
+            span.push(junk);
+            // The text after the string: a line start (SEO) or its continuation (text)?
+            let r = h.at + h.len;
+            let (r0, r1) = if r < g.end {
+                let (a, i) = sym_fwd(s, r);
+                (a, if i < g.end { sym_fwd(s, i).0 } else { EDGE })
+            } else {
+                (EDGE, EDGE)
+            };
+            if r0 != EDGE {
+                contexts.push((true, chars_key(&s[r..g.end.min(r + 8)], true)));
+            }
+            let as_text = cost(cy, cz, r0) + if r0 != EDGE { cost(cz, r0, r1) } else { 0 };
+            let as_seo = cost(EDGE, EDGE, r0) + if r0 != EDGE { cost(EDGE, r0, r1) } else { 0 };
+            seam += as_text as i64 - as_seo as i64;
+        } else {
+            font.push(junk);
+            // The text before the string: a line end (SEO) or running on into it (text)?
+            let (p1, p0) = if h.at > g.start {
+                let (b, i) = sym_bwd(s, h.at, g.start);
+                (
+                    b,
+                    if i > g.start {
+                        sym_bwd(s, i, g.start).0
+                    } else {
+                        EDGE
+                    },
+                )
+            } else {
+                (EDGE, EDGE)
+            };
+            if p1 != EDGE {
+                contexts.push((
+                    false,
+                    chars_key(&s[h.at.saturating_sub(8).max(g.start)..h.at], false),
+                ));
+            }
+            if p1 != EDGE {
+                let as_text = cost(p0, p1, c0) + cost(p1, c0, c1);
+                let as_seo = cost(p0, p1, EDGE) + cost(EDGE, EDGE, c0) + cost(EDGE, c0, c1);
+                seam += as_text as i64 - as_seo as i64;
+            }
+        }
+        n += 1;
+    }
+    let mut junks: Vec<u64> = seen.iter().map(|&(j, _)| j).collect();
+    junks.sort_unstable();
+    junks.dedup();
+    contexts.sort_unstable();
+    contexts.dedup();
+    let both_forms = font.iter().any(|f| span.iter().any(|s| s != f));
+    Evidence {
+        junks: junks.len(),
+        contexts: contexts.len(),
+        both_forms,
+        seam: if n > 0 {
+            seam as f32 / n as f32 / BIT as f32
+        } else {
+            0.0
+        },
+    }
+}
+
+/// The first (or last) two characters of `t`, as a key.
+fn chars_key(t: &[u8], first: bool) -> u64 {
+    let text = String::from_utf8_lossy(t);
+    let mut key = 0u64;
+    let mut take = |c: char| key = key.wrapping_mul(0x11_0000).wrapping_add(c as u64 + 1);
+    if first {
+        text.chars().take(2).for_each(&mut take);
+    } else {
+        let mut last: Vec<char> = text.chars().rev().take(2).collect();
+        last.reverse();
+        last.into_iter().for_each(take);
+    }
+    key
+}
+
+/// Seam evidence (mean bits per place) a string needs to prove that its document carries SEO
+/// strings: seen on both sides of junk, and seen on one side only (as recurring real line ends
+/// or starts are), where the seam must speak clearly.
+const PROVE_SEAM_BOTH: f32 = -6.0;
+const PROVE_SEAM_ONE: f32 = 3.0;
+/// A place taken must lie this near (in segments) to a place of a proving string: in a stream
+/// of many documents, one proven post does not make strings of another one Discuz's.
+const NEAR: usize = 24;
 
 /// Drop candidates whose places are a strict subset of another's: artefacts of a common prefix
 /// or suffix that ran into real text (`o',国内 Linux ...` beside `国内 Linux ...`). Only
@@ -652,7 +841,6 @@ fn drop_dominated(found: &mut Vec<Found>, cands: &[Vec<u8>]) {
 /// The tests a candidate must pass, over one set of found candidates.
 struct Judge<'a> {
     s: &'a [u8],
-    segs: &'a [Segment],
     cands: &'a [Vec<u8>],
     /// Places of every candidate, sorted, with running maximum ends.
     places: Vec<(usize, usize)>,
@@ -660,7 +848,7 @@ struct Judge<'a> {
 }
 
 impl<'a> Judge<'a> {
-    fn new(s: &'a [u8], segs: &'a [Segment], cands: &'a [Vec<u8>], found: &[Found]) -> Self {
+    fn new(s: &'a [u8], cands: &'a [Vec<u8>], found: &[Found]) -> Self {
         let mut places: Vec<(usize, usize)> = found
             .iter()
             .flat_map(|f| f.hits.iter().map(|h| (h.at, h.at + h.len)))
@@ -676,42 +864,23 @@ impl<'a> Judge<'a> {
             .collect();
         Judge {
             s,
-            segs,
             cands,
             places,
             reach,
         }
     }
 
-    fn exact(&self, h: &Hit) -> bool {
-        let g = &self.segs[h.seg];
-        if h.prefix {
-            h.at == g.start
-        } else {
-            h.at + h.len == g.end
-        }
-    }
-
-    /// Discuz glues SEO before junk (font form) or after it (span form) at random, and mostly
-    /// to real text. A recurring real line start (`Solution:`) only ever follows junk, a
-    /// recurring line end only precedes it, and a repeated whole line is glued to nothing: a
-    /// string seen on both sides, of different junk strings, and glued once proves that the
-    /// document carries SEO strings. Only exact places count as proof (no slack).
+    /// Does this string prove that its document carries SEO strings? It must stand next to
+    /// several junk strings, glued to different text on its other side (a repeated whole line,
+    /// a refrain, is glued to nothing), and read there as glued on rather than as part of that
+    /// text: on both sides of junk (a real line start only follows junk, a real line end only
+    /// precedes it), or on one side with strong seam evidence.
     fn proves(&self, f: &Found) -> bool {
-        let two_sides = f
-            .hits
-            .iter()
-            .filter(|h| h.prefix && self.exact(h))
-            .any(|a| {
-                f.hits
-                    .iter()
-                    .any(|h| !h.prefix && self.exact(h) && h.seg != a.seg)
-            });
-        let glued = f.hits.iter().any(|h| {
-            let g = &self.segs[h.seg];
-            self.exact(h) && g.end - g.start > h.len
-        });
-        f.known || (two_sides && glued)
+        let e = &f.ev;
+        e.junks >= 2
+            && ((e.both_forms && e.contexts >= 2 && e.seam >= PROVE_SEAM_BOTH)
+                || (e.both_forms && e.junks >= 3 && e.contexts >= 1 && e.seam >= PROVE_SEAM_ONE)
+                || (e.contexts >= 2 && e.seam >= PROVE_SEAM_ONE))
     }
 
     /// Is `[pos, end)` inside some candidate's place?
@@ -813,6 +982,25 @@ struct Found {
 
     /// One of Discuz's own default settings.
     known: bool,
+    /// The evidence, over distinct junk strings (see [`Evidence`]).
+    ev: Evidence,
+}
+
+/// What the places of one candidate say about it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Evidence {
+    /// Distinct junk strings it stands next to.
+    junks: usize,
+    /// Distinct neighbourhoods it is glued to on its other side: the two characters after it
+    /// (span form) or before it (font form). A line repeated whole, or a refrain that fills
+    /// its line, is glued to nothing.
+    contexts: usize,
+    /// Seen before one junk string (font form) and after another (span form).
+    both_forms: bool,
+    /// Mean over its places of the seam evidence, in bits: how much better the characters on
+    /// its other side read as a line edge (Discuz glued the string to whatever text was there)
+    /// than as the continuation of the string (the author wrote it as part of the text).
+    seam: f32,
 }
 
 fn is_subset(small: &[Hit], big: &[Hit]) -> bool {
@@ -831,18 +1019,23 @@ struct Hit {
     len: usize,
 }
 
-/// A whitespace-led unit at the start of a segment after junk: the detector leaves such a unit to
-/// the text when an ASCII word follows, but an SEO string is glued to its junk, so a unit between
-/// them is junk too.
+/// One unit at the start of a segment after junk: the detector weighs the junk's inner unit
+/// against the text that follows, and where an SEO string follows, that text is not a line start
+/// (`- O` + `www.example.com` reads like a list item). A string proven elsewhere and glued to
+/// such a unit is glued to its junk, so the unit is junk too.
 fn slack_fwd(s: &[u8], g: &Segment) -> Option<Unit> {
-    grammar::unit_fwd(s, g.start, Grammar::Triple, false)
-        .filter(|u| u.c1 == C1::Space && u.end < g.end)
+    [Grammar::Triple, Grammar::Pair]
+        .into_iter()
+        .find_map(|gr| grammar::unit_fwd(s, g.start, gr, false))
+        .filter(|u| u.end < g.end)
 }
 
 /// The same at the end of a segment before junk.
 fn slack_bwd(s: &[u8], g: &Segment) -> Option<Unit> {
-    grammar::unit_bwd(s, g.end, g.start, Grammar::Triple, None)
-        .filter(|u| u.c1 == C1::Space && u.start > g.start)
+    [Grammar::Triple, Grammar::Pair]
+        .into_iter()
+        .find_map(|gr| grammar::unit_bwd(s, g.end, g.start, gr, None))
+        .filter(|u| u.start > g.start)
 }
 
 /// Where `c` starts when it begins segment `g`, directly or after slack.
@@ -895,6 +1088,13 @@ mod tests {
                     end: start + t.len(),
                     after_junk: after,
                     before_junk: before,
+                    // Each segment between its own junk strings.
+                    junk_before: if after { 2 * start as u64 + 1 } else { 0 },
+                    junk_after: if before {
+                        2 * (start + t.len()) as u64 + 1
+                    } else {
+                        0
+                    },
                 }
             })
             .collect();

@@ -1,0 +1,527 @@
+//! Every junk decision is a choice between two explanations of the same characters.
+//!
+//! *Junk*: the jammer's generator made them. Its probabilities are exact (read from the Discuz
+//! source, see [`grammar`](super::grammar)): a unit is one of 28 × 64 (triples, 2.x/3.x pairs)
+//! or 60 × 64 (4.x/5.x pairs) equally likely values, and a string has `L` units with
+//! `P(L ≥ k+1 | L ≥ k) = (15 − k) / 11` for `k ≥ 5` (the PHP loop redraws its bound on every
+//! test), so `P(L = 5) = 1/11` and long strings are rare.
+//!
+//! *Text*: the author wrote them. Their probability comes from the character model of
+//! [`textmodel`](super::textmodel), read from the line edge the text would start (or end) at
+//! if the junk reading were true.
+//!
+//! At a line edge the parser gives the longest run of units; the readings are "the first `k`
+//! units are junk, the rest is text" for `k = 0` and `5 ≤ k ≤ 15`. Each reading's cost is the
+//! junk cost of its `k` units plus the text cost of the rest, over the same characters, so the
+//! costs compare directly; their softmax is the posterior of each reading. A unit is removed
+//! only when the posterior that it is junk is at least [`KEEP_UNLESS`]: where the two readings
+//! are close, the text stays ("when in doubt, keep the text").
+//!
+//! Two tests under the junk hypothesis alone stay as vetoes, because a trigram cannot see what
+//! they see: a run in which one `c1` or `c2` value repeats beyond 1-in-10,000 odds
+//! ([`grammar::looks_random`](super::grammar::looks_random): `A, B, C, D, E`, spaced letters,
+//! ASCII art), and the pair-run checks of [`detect::plausible`](super::detect::plausible).
+//!
+//! Costs and what the thresholds cost in recall and in real text are measured in README.md
+//! ("Accuracy", "How decisions are made").
+
+use super::grammar::{Grammar, Unit, C1};
+use super::textmodel::{self, Cost, BIT, EDGE};
+
+/// Posterior probability of junk needed to remove a unit.
+pub const KEEP_UNLESS: f32 = 0.95;
+
+/// Units in a junk string.
+pub const MIN_UNITS: usize = 5;
+pub const MAX_UNITS: usize = 15;
+
+/// Readings costing this much more than the best one are not worth following further in.
+const STOP: Cost = 40 * BIT;
+
+/// A reading that is impossible (fails a veto).
+const NEVER: Cost = Cost::MAX / 4;
+
+/// `-log2 P(L = k)` in eighths of a bit, for `k = 0..=15` (0 below 5).
+const fn length_costs() -> [Cost; 16] {
+    let mut out = [0; 16];
+    // P(L >= k) as a fraction with denominator 11^(k-5).
+    let mut k = 5;
+    let mut reach: f64 = 1.0; // P(L >= k)
+    while k <= 15 {
+        let stop = (k as f64 - 4.0) / 11.0; // P(L = k | L >= k)
+        let p = reach * stop;
+        // -log2 p, in eighths, by a series-free route: count halvings.
+        out[k] = neg_log2_eighths(p);
+        reach *= (15.0 - k as f64) / 11.0;
+        k += 1;
+    }
+    out
+}
+
+/// `-8·log2(p)` rounded, for `0 < p ≤ 1`, computable in a const context.
+const fn neg_log2_eighths(mut p: f64) -> Cost {
+    // Scale p into [1, 2) counting whole bits, then take the fractional bits one by one.
+    let mut bits: Cost = 0;
+    while p < 1.0 {
+        p *= 2.0;
+        bits += 1;
+    }
+    // p in [1, 2): -log2(original) = bits - log2(p); log2(p) to three fractional bits.
+    let mut frac = 0;
+    let mut i = 0;
+    while i < 3 {
+        p *= p;
+        frac <<= 1;
+        if p >= 2.0 {
+            p /= 2.0;
+            frac |= 1;
+        }
+        i += 1;
+    }
+    bits * BIT - frac
+}
+
+static LENGTH: [Cost; 16] = length_costs();
+
+/// Cost of a junk string of `k` units (its length), one string.
+#[inline]
+pub fn length_cost(k: usize) -> Cost {
+    LENGTH
+        .get(k)
+        .copied()
+        .filter(|_| k >= MIN_UNITS)
+        .unwrap_or(NEVER)
+}
+
+/// Cost of one unit under the generator.
+pub fn unit_cost(g: Grammar, units: &[Unit]) -> Cost {
+    // 28 x 64 values: 10.81 bits; 4.x/5.x pairs (control characters seen) 60 x 64: 11.91.
+    match g {
+        Grammar::Triple => 86,
+        Grammar::Pair => {
+            if units
+                .iter()
+                .any(|u| matches!(u.c1, C1::Char(b) if b < 0x20 || b == 0x7F))
+            {
+                95
+            } else {
+                86
+            }
+        }
+    }
+}
+
+/// The symbols of `s[from..to]` with the byte position each starts at.
+fn symbols(s: &[u8], from: usize, to: usize, out: &mut Vec<(u8, usize)>) {
+    out.clear();
+    let mut i = from;
+    while i < to {
+        let (c, next) = textmodel::sym_fwd(s, i);
+        out.push((c, i));
+        i = next;
+    }
+}
+
+/// Position after `n` symbols from `i`, not past `limit`.
+fn skip_symbols(s: &[u8], mut i: usize, n: usize, limit: usize) -> usize {
+    for _ in 0..n {
+        if i >= limit {
+            break;
+        }
+        i = textmodel::sym_fwd(s, i).1;
+    }
+    i.min(limit)
+}
+
+/// Position `n` symbols before `end`, not below `floor`.
+fn back_symbols(s: &[u8], mut end: usize, n: usize, floor: usize) -> usize {
+    for _ in 0..n {
+        if end <= floor {
+            break;
+        }
+        end = textmodel::sym_bwd(s, end, floor).1;
+    }
+    end.max(floor)
+}
+
+/// Scratch space reused across decisions.
+#[derive(Default)]
+pub struct Scratch {
+    syms: Vec<(u8, usize)>,
+    costs: Vec<(usize, Cost)>,
+}
+
+/// Index of the symbol starting at byte `pos` (a unit boundary, so one exists).
+fn sym_index(syms: &[(u8, usize)], pos: usize) -> usize {
+    syms.partition_point(|&(_, p)| p < pos)
+}
+
+/// `UNJAM_DEBUG_EVIDENCE=1`: print every decision's readings on stderr (for tuning).
+fn debug() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("UNJAM_DEBUG_EVIDENCE").is_some())
+}
+
+fn show(what: &str, s: &[u8], units: &[Unit], costs: &[(usize, Cost)], k: usize) {
+    if !debug() {
+        return;
+    }
+    let text: Vec<String> = units
+        .iter()
+        .map(|u| String::from_utf8_lossy(&s[u.start..u.end]).into_owned())
+        .collect();
+    eprintln!("{what} {text:?} -> {k}");
+    for &(k, c) in costs {
+        eprintln!("   k={k:2} cost={:.1}", c as f32 / BIT as f32);
+    }
+}
+
+/// The largest `k` whose posterior "the first `k` units are junk" reaches [`KEEP_UNLESS`],
+/// from `(k, cost)` readings (k = 0 is "no junk"); 0 if none does.
+fn decide(costs: &[(usize, Cost)]) -> usize {
+    let Some(best) = costs.iter().map(|&(_, c)| c).min() else {
+        return 0;
+    };
+    if best >= NEVER {
+        return 0;
+    }
+    let weight = |c: Cost| -> f32 {
+        let d = (c - best) as f32 / BIT as f32;
+        if d > 60.0 {
+            0.0
+        } else {
+            (-d).exp2()
+        }
+    };
+    let total: f32 = costs.iter().map(|&(_, c)| weight(c)).sum();
+    let mut ks: Vec<(usize, f32)> = costs.iter().map(|&(k, c)| (k, weight(c))).collect();
+    ks.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    // Walk from the most junk to the least: the tail mass is P(K >= k).
+    let mut tail = 0.0;
+    for (k, w) in ks {
+        tail += w;
+        if k > 0 && tail / total >= KEEP_UNLESS {
+            return k;
+        }
+    }
+    0
+}
+
+/// How many of `units`, parsed forward from the start of a line's text at `p`, are a junk
+/// string; the line's text ends at `q`. `veto(k)` says whether the first `k` units may be junk
+/// at all (randomness and the pair checks). 0: none.
+pub fn split_start(
+    s: &[u8],
+    q: usize,
+    g: Grammar,
+    units: &[Unit],
+    min_units: usize,
+    scratch: &mut Scratch,
+    veto: impl Fn(usize) -> bool,
+) -> usize {
+    let n = units.len();
+    let kmax = n.min(MAX_UNITS);
+    if kmax < min_units.max(1) {
+        return 0;
+    }
+    let p = units[0].start;
+    // Every reading is scored over [p, w): past the last possible junk unit by two symbols, after
+    // which all readings see the same context.
+    let w = skip_symbols(s, units[kmax - 1].end, 2, q);
+    let eol = w == q;
+    let Scratch { syms, costs } = scratch;
+    symbols(s, p, w, syms);
+    let ns = syms.len();
+    let lc = |i: usize| textmodel::cost(syms[i - 2].0, syms[i - 1].0, syms[i].0);
+    // Text cost from symbol x to the end of the window, read from a line start.
+    let bol = |x: usize, rest: Cost| -> Cost {
+        match ns - x {
+            0 => textmodel::cost(EDGE, EDGE, EDGE).min(if eol { Cost::MAX } else { 0 }),
+            1 => {
+                textmodel::cost(EDGE, EDGE, syms[x].0)
+                    + if eol {
+                        textmodel::cost(EDGE, syms[x].0, EDGE)
+                    } else {
+                        0
+                    }
+            }
+            _ => {
+                textmodel::cost(EDGE, EDGE, syms[x].0)
+                    + textmodel::cost(EDGE, syms[x].0, syms[x + 1].0)
+                    + rest
+            }
+        }
+    };
+    let last2 = |ns: usize| -> Cost {
+        if !eol || ns < 2 {
+            0
+        } else {
+            textmodel::cost(syms[ns - 2].0, syms[ns - 1].0, EDGE)
+        }
+    };
+    let unit = unit_cost(g, &units[..kmax]);
+    costs.clear();
+    // `rest` = sum of in-line costs of symbols [x + 2, ns) plus the line end.
+    let mut rest = last2(ns);
+    let mut filled = ns; // in-line costs of symbols >= filled are in `rest`
+    let mut best = NEVER;
+    let mut stopped = false;
+    for k in (min_units..=kmax).rev() {
+        let x = sym_index(syms, units[k - 1].end);
+        while filled > x + 2 {
+            filled -= 1;
+            rest += lc(filled);
+        }
+        let junk = if veto(k) {
+            k as Cost * unit + length_cost(k)
+        } else {
+            NEVER
+        };
+        let c = junk.saturating_add(bol(x, rest));
+        best = best.min(c);
+        costs.push((k, c));
+        if c > best.saturating_add(STOP) && k < kmax {
+            stopped = true;
+            break;
+        }
+    }
+    if !stopped {
+        while filled > 2 {
+            filled -= 1;
+            rest += lc(filled);
+        }
+        costs.push((0, bol(0, rest)));
+    }
+    let k = decide(costs);
+    show("start", s, units, costs, k);
+    k
+}
+
+/// How many of `units`, parsed backward from the end of a line's text at `q` (nearest first),
+/// are a junk string; the line's text starts at `p`.
+pub fn split_end(
+    s: &[u8],
+    p: usize,
+    g: Grammar,
+    units: &[Unit],
+    min_units: usize,
+    scratch: &mut Scratch,
+    veto: impl Fn(usize) -> bool,
+) -> usize {
+    let n = units.len();
+    let kmax = n.min(MAX_UNITS);
+    if kmax < min_units.max(1) {
+        return 0;
+    }
+    let q = units[0].end;
+    // Readings differ in where the text ends; they are scored over [w, q), from two symbols
+    // before the innermost possible junk unit, in the line's own context.
+    let w = back_symbols(s, units[kmax - 1].start, 2, p);
+    let ctx = textmodel::context_before(s, w, p);
+    let Scratch { syms, costs } = scratch;
+    symbols(s, w, q, syms);
+    // In-line cost of symbol i (context from the line before w where needed).
+    let sym_at = |i: isize| -> u8 {
+        if i >= 0 {
+            syms[i as usize].0
+        } else if i == -1 {
+            ctx.1
+        } else {
+            ctx.0
+        }
+    };
+    let lc = |i: usize| textmodel::cost(sym_at(i as isize - 2), sym_at(i as isize - 1), syms[i].0);
+    // The text ends before symbol y: the line end's cost after trailing whitespace, which is
+    // not text that matters.
+    let eol_at = |y: usize| -> Cost {
+        let mut y = y;
+        while y > 0 && syms[y - 1].0 == 1 {
+            y -= 1;
+        }
+        textmodel::cost(sym_at(y as isize - 2), sym_at(y as isize - 1), EDGE)
+    };
+    let unit = unit_cost(g, &units[..kmax]);
+    costs.clear();
+    let y_kmax = sym_index(syms, units[kmax - 1].start);
+    // `text` = in-line costs of symbols [y_kmax, y) for the current reading.
+    let mut text: Cost = 0;
+    let mut upto = y_kmax;
+    let mut best = NEVER;
+    let mut stopped = false;
+    for k in (min_units..=kmax).rev() {
+        let y = sym_index(syms, units[k - 1].start);
+        while upto < y {
+            text += lc(upto);
+            upto += 1;
+        }
+        let junk = if veto(k) {
+            k as Cost * unit + length_cost(k)
+        } else {
+            NEVER
+        };
+        let c = junk.saturating_add(text + eol_at(y));
+        best = best.min(c);
+        costs.push((k, c));
+        if c > best.saturating_add(STOP) && k < kmax {
+            stopped = true;
+            break;
+        }
+    }
+    if !stopped {
+        while upto < syms.len() {
+            text += lc(upto);
+            upto += 1;
+        }
+        costs.push((0, text + eol_at(syms.len())));
+    }
+    let k = decide(costs);
+    show("end", s, units, costs, k);
+    k
+}
+
+/// A line whose text `[units[0].start, q)` parses entirely as `units`: one junk string at each
+/// edge (an empty line of the post carries up to two), or junk at one edge and text, or all
+/// text. Returns how many units are junk at the start and at the end.
+pub fn split_whole(
+    s: &[u8],
+    q: usize,
+    g: Grammar,
+    units: &[Unit],
+    scratch: &mut Scratch,
+    veto: impl Fn(usize, usize) -> bool,
+) -> (usize, usize) {
+    let n = units.len();
+    let p = units[0].start;
+    let Scratch { syms, .. } = scratch;
+    symbols(s, p, q, syms);
+    let ns = syms.len();
+    // prefix[i] = sum of in-line costs of symbols 2..i.
+    let mut prefix = vec![0 as Cost; ns + 1];
+    for i in 0..ns {
+        prefix[i + 1] = prefix[i]
+            + if i >= 2 {
+                textmodel::cost(syms[i - 2].0, syms[i - 1].0, syms[i].0)
+            } else {
+                0
+            };
+    }
+    // Text from symbol x to symbol y (exclusive), read as a whole line.
+    let text = |x: usize, y: usize| -> Cost {
+        let c = |i: usize| syms[i].0;
+        match y - x {
+            0 => textmodel::cost(EDGE, EDGE, EDGE),
+            1 => textmodel::cost(EDGE, EDGE, c(x)) + textmodel::cost(EDGE, c(x), EDGE),
+            _ => {
+                textmodel::cost(EDGE, EDGE, c(x))
+                    + textmodel::cost(EDGE, c(x), c(x + 1))
+                    + (prefix[y] - prefix[x + 2])
+                    + textmodel::cost(c(y - 2), c(y - 1), EDGE)
+            }
+        }
+    };
+    let unit = unit_cost(g, units);
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(MIN_UNITS..=MAX_UNITS.min(n))
+        .collect();
+    let mut readings: Vec<(usize, usize, Cost)> = Vec::new();
+    for &a in &starts {
+        for &b in &starts {
+            if a + b > n {
+                continue;
+            }
+            if !veto(a, b) {
+                continue;
+            }
+            let x = if a == 0 {
+                0
+            } else {
+                sym_index(syms, units[a - 1].end)
+            };
+            let y = if b == 0 {
+                ns
+            } else {
+                sym_index(syms, units[n - b].start)
+            };
+            let junk = (a + b) as Cost * unit
+                + if a > 0 { length_cost(a) } else { 0 }
+                + if b > 0 { length_cost(b) } else { 0 };
+            readings.push((a, b, junk + text(x, y.max(x))));
+        }
+    }
+    let Some(best) = readings.iter().map(|r| r.2).min() else {
+        return (0, 0);
+    };
+    let weight = |c: Cost| ((best as f32 - c as f32) / BIT as f32).exp2();
+    let total: f32 = readings.iter().map(|r| weight(r.2)).sum();
+    // Posterior that unit i (0-based) is junk; take the longest prefix and suffix above the bar.
+    let junk_p = |i: usize| -> f32 {
+        readings
+            .iter()
+            .filter(|r| i < r.0 || i >= n - r.1)
+            .map(|r| weight(r.2))
+            .sum::<f32>()
+            / total
+    };
+    let mut a = 0;
+    while a < n && junk_p(a) >= KEEP_UNLESS {
+        a += 1;
+    }
+    let mut b = 0;
+    while b < n - a && junk_p(n - 1 - b) >= KEEP_UNLESS {
+        b += 1;
+    }
+    (a, b)
+}
+
+/// Is the whole run `units` between non-ASCII text (a scraper joined two lines) junk? The text
+/// around it is the same in both readings; the run is read as text in the context before it,
+/// or as junk with the text after it following the text before it.
+pub fn mid_is_junk(
+    s: &[u8],
+    line_start: usize,
+    line_end: usize,
+    g: Grammar,
+    units: &[Unit],
+) -> bool {
+    let n = units.len();
+    let (a, b) = (units[0].start, units[n - 1].end);
+    let ctx = textmodel::context_before(s, a, line_start);
+    let w = skip_symbols(s, b, 2, line_end);
+    let as_text = textmodel::text_cost(s, a, w, ctx, false);
+    let after = textmodel::text_cost(s, b, w, ctx, false);
+    let len = if n <= MAX_UNITS {
+        length_cost(n)
+    } else {
+        // Two strings: the cheapest split.
+        (MIN_UNITS..=MAX_UNITS)
+            .filter(|&k| n - k >= MIN_UNITS && n - k <= MAX_UNITS)
+            .map(|k| length_cost(k) + length_cost(n - k))
+            .min()
+            .unwrap_or(NEVER)
+    };
+    let as_junk = (n as Cost * unit_cost(g, units))
+        .saturating_add(len)
+        .saturating_add(after);
+    // Posterior of the junk reading >= KEEP_UNLESS.
+    let margin = (KEEP_UNLESS / (1.0 - KEEP_UNLESS)).log2() * BIT as f32;
+    (as_text as f32 - as_junk as f32) >= margin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_prior_follows_the_php_loop() {
+        // P(L=5) = 1/11: 3.46 bits; P(L=6) = 10/11 * 2/11: 2.60 bits; P(L=15) = 10!/11^10:
+        // 12.8 bits.
+        assert_eq!(length_cost(5), 28);
+        assert_eq!(length_cost(6), 21);
+        assert_eq!(length_cost(15), 103);
+        assert_eq!(length_cost(4), NEVER);
+        let total: f64 = (5..=15)
+            .map(|k| (-(length_cost(k) as f64) / 8.0).exp2())
+            .sum();
+        assert!((total - 1.0).abs() < 0.05, "{total}");
+    }
+}

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Build the character model of real text that `unjam clean` weighs junk against.
+
+The cleaner decides each ambiguous boundary (is `# C` at a line start junk, or the start of
+`# Comment`?) by comparing how likely the characters are under the jammer's generator and under
+real text. This script builds the second half: a trigram model over a small alphabet (ASCII
+one by one, CJK and other scripts by class, line edges as a symbol), smoothed with interpolated
+Kneser-Ney, written as a dense table of quantised -log2 probabilities to
+`src/clean/textmodel.bin` (embedded in the binary).
+
+Training text (see README.md beside this script for why these and not others):
+  * the Rust sources and Markdown of the crates pinned in Cargo.lock (English prose in docs and
+    comments, code, shell snippets), from cargo's registry cache (`cargo fetch` fills it);
+  * the Chinese (zh_CN, zh_TW) message catalogs of Debian packages (`/usr/share/locale`):
+    Chinese text with commands, options, paths and numbers mixed in. Only the translations are
+    read, never the English message ids.
+  * optionally `--extra FILE...` (plain UTF-8 text, one line per line).
+
+Usage: tools/textmodel/train.py [--out src/clean/textmodel.bin] [--extra FILE ...]
+"""
+import argparse
+import gettext
+import glob
+import hashlib
+import math
+import os
+import re
+import struct
+import sys
+from collections import defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+# ---------------------------------------------------------------- alphabet (mirrors src/clean/textmodel.rs)
+EDGE = 0          # line start (as context) and line end (as predicted symbol)
+TAB = 96
+CONTROL = 97
+HAN = 98
+CJK_PUNCT = 99
+OTHER = 100
+V = 101
+ALPHABET_VERSION = 1
+
+
+def sym(ch):
+    o = ord(ch)
+    if 0x20 <= o <= 0x7E:
+        return o - 0x1F
+    if o == 0xA0:
+        return 1  # NBSP: Discuz writes double spaces so; it stands for a space
+    if o == 0x09:
+        return TAB
+    if o < 0x20 or 0x7F <= o <= 0x9F:
+        return CONTROL
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF:
+        return HAN
+    if 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0xFE30 <= o <= 0xFE4F:
+        return CJK_PUNCT
+    return OTHER
+
+
+# ---------------------------------------------------------------- sources
+def cargo_lines(budget_rs, budget_md, per_crate):
+    lock = open(os.path.join(ROOT, "Cargo.lock"), encoding="utf-8").read()
+    pkgs = sorted(set(re.findall(r'name = "([^"]+)"\nversion = "([^"]+)"', lock)))
+    roots = sorted(glob.glob(os.path.expanduser("~/.cargo/registry/src/*")))
+    rs_out, md_out, used = [], [], []
+    rs_total = md_total = 0
+    for name, version in pkgs:
+        d = next((os.path.join(r, f"{name}-{version}") for r in roots
+                  if os.path.isdir(os.path.join(r, f"{name}-{version}"))), None)
+        if d is None:
+            continue
+        used.append(f"{name}-{version}")
+        taken = 0
+        for dp, dn, fn in sorted(os.walk(d)):
+            dn.sort()
+            for f in sorted(fn):
+                p = os.path.join(dp, f)
+                if not (f.endswith(".rs") or f.endswith(".md")):
+                    continue
+                try:
+                    text = open(p, encoding="utf-8").read()
+                except (UnicodeDecodeError, OSError):
+                    continue
+                lines = text.split("\n")
+                # Generated tables (unicode data, test vectors) are not text anyone writes.
+                if lines and sum(len(l) > 200 for l in lines) > len(lines) // 20:
+                    continue
+                if f.endswith(".rs"):
+                    lines = [prose_of_comment(l) for l in lines]
+                if f.endswith(".md"):
+                    if md_total < budget_md:
+                        md_out.extend(lines)
+                        md_total += len(text)
+                elif rs_total < budget_rs and taken < per_crate:
+                    digits = sum(c.isdigit() for c in text)
+                    if digits > len(text) // 4:
+                        continue
+                    rs_out.extend(lines)
+                    rs_total += len(text)
+                    taken += len(text)
+    return rs_out, md_out, used
+
+
+COMMENT = re.compile(r"^\s*(?://[/!]?|/\*+|\*+/?)\s?")
+
+
+def prose_of_comment(line):
+    """A comment line as the prose it is: Rust doc comments are hard-wrapped English, the most
+    plentiful such text here (lines that end where a sentence does not)."""
+    m = COMMENT.match(line)
+    return line[m.end():] if m else line
+
+
+def catalog_lines(locale_dir, skip):
+    out, used = [], []
+    for lang in ("zh_CN", "zh_TW"):
+        for p in sorted(glob.glob(os.path.join(locale_dir, lang, "LC_MESSAGES", "*.mo"))):
+            base = os.path.basename(p)[:-3]
+            if base in skip:
+                continue
+            try:
+                with open(p, "rb") as f:
+                    cat = gettext.GNUTranslations(f)._catalog
+            except Exception:
+                continue
+            used.append(f"{lang}/{base}")
+            for k, v in sorted(cat.items(), key=lambda kv: str(kv[0])):
+                if not isinstance(v, str) or not v or k == "":
+                    continue
+                out.extend(v.split("\n"))
+    return out, used
+
+
+# ---------------------------------------------------------------- model
+def count(lines, c3):
+    for line in lines:
+        line = line.rstrip("\r")
+        a = b = EDGE
+        for ch in line:
+            s = sym(ch)
+            c3[(a * V + b) * V + s] += 1
+            a, b = b, s
+        c3[(a * V + b) * V + EDGE] += 1
+
+
+def kneser_ney(c3, d=0.75):
+    """Interpolated Kneser-Ney over a dense trigram space; returns a list of V^3 probabilities."""
+    c2ctx = defaultdict(float)      # C(ab.)
+    n1_ab = defaultdict(int)        # N1+(ab.)
+    cont_bc = defaultdict(int)      # N1+(.bc)
+    for k, n in c3.items():
+        ab, c = divmod(k, V)
+        c2ctx[ab] += n
+        n1_ab[ab] += 1
+        cont_bc[(ab % V) * V + c] += 1
+    # bigram level from continuation counts
+    cont_b = defaultdict(int)       # N1+(.b.) = sum_c N1+(.bc)
+    n1_b = defaultdict(int)         # N1+(b.) among continuation counts
+    cont_c = defaultdict(int)       # N1+(..c) over bigram types: number of b with N1+(.bc) > 0
+    for k, n in cont_bc.items():
+        b, c = divmod(k, V)
+        cont_b[b] += n
+        n1_b[b] += 1
+        cont_c[c] += 1
+    total_c = sum(cont_c.values())
+    uni = [0.5 * (cont_c.get(c, 0) / total_c) + 0.5 / V for c in range(V)]
+
+    def p2(b, c):
+        cb = cont_b.get(b, 0)
+        if cb == 0:
+            return uni[c]
+        n = cont_bc.get(b * V + c, 0)
+        return max(n - d, 0) / cb + d * n1_b[b] / cb * uni[c]
+
+    bigram = [[p2(b, c) for c in range(V)] for b in range(V)]
+    probs = [0.0] * (V * V * V)
+    for a in range(V):
+        for b in range(V):
+            ab = a * V + b
+            tot = c2ctx.get(ab, 0)
+            row = bigram[b]
+            base = ab * V
+            if tot == 0:
+                for c in range(V):
+                    probs[base + c] = row[c]
+                continue
+            lam = d * n1_ab[ab] / tot
+            for c in range(V):
+                n = c3.get(base + c, 0)
+                probs[base + c] = max(n - d, 0) / tot + lam * row[c]
+    return probs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(ROOT, "src", "clean", "textmodel.bin"))
+    ap.add_argument("--locale-dir", default="/usr/share/locale")
+    ap.add_argument("--rs-mb", type=float, default=6.0)
+    ap.add_argument("--md-mb", type=float, default=2.5)
+    ap.add_argument("--per-crate-kb", type=float, default=250)
+    ap.add_argument("--extra", nargs="*", default=[], help="plain text files; globs are expanded")
+    ap.add_argument("--extra-weight", type=int, default=1, help="count each --extra line this many times")
+    args = ap.parse_args()
+
+    rs, md, crates = cargo_lines(int(args.rs_mb * 1e6), int(args.md_mb * 1e6), int(args.per_crate_kb * 1e3))
+    # coreutils' catalog translates --help texts whose English originals are common in forum
+    # posts; leaving it out keeps those texts unseen.
+    zh, cats = catalog_lines(args.locale_dir, skip={"coreutils"})
+    extra = []
+    for pattern in args.extra:
+        for p in sorted(glob.glob(pattern)) or [pattern]:
+            extra.extend(open(p, encoding="utf-8").read().split("\n"))
+    if not rs or not zh:
+        sys.exit("train.py: no training text found (run `cargo fetch`; are zh_CN catalogs in /usr/share/locale?)")
+
+    c3 = defaultdict(int)
+    for name, lines, w in (("rust", rs, 1), ("markdown", md, 1), ("zh catalogs", zh, 1), ("extra", extra, args.extra_weight)):
+        for _ in range(w):
+            count(lines, c3)
+        print(f"{name}: {len(lines)} lines, {sum(len(l) for l in lines)} chars (x{w})", file=sys.stderr)
+    probs = kneser_ney(c3)
+    q = bytearray(V * V * V)
+    for i, p in enumerate(probs):
+        q[i] = min(255, max(0, round(-math.log2(p) * 8)))
+    header = b"UNJAMTM1" + struct.pack("<HHH", ALPHABET_VERSION, V, 3)
+    with open(args.out, "wb") as f:
+        f.write(header)
+        f.write(bytes(q))
+    digest = hashlib.sha256(header + bytes(q)).hexdigest()[:16]
+    print(f"wrote {args.out}: {len(header) + len(q)} bytes, sha256 {digest}; {len(crates)} crates, {len(cats)} catalogs",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
