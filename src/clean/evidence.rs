@@ -149,6 +149,7 @@ fn back_symbols(s: &[u8], mut end: usize, n: usize, floor: usize) -> usize {
 pub struct Scratch {
     syms: Vec<(u8, usize)>,
     costs: Vec<(usize, Cost)>,
+    sums: Vec<Cost>,
 }
 
 /// Index of the symbol starting at byte `pos` (a unit boundary, so one exists).
@@ -207,9 +208,16 @@ fn decide(costs: &[(usize, Cost)]) -> usize {
     0
 }
 
-/// How many of `units`, parsed forward from the start of a line's text at `p`, are a junk
-/// string; the line's text ends at `q`. `veto(k)` says whether the first `k` units may be junk
-/// at all (randomness and the pair checks). 0: none.
+/// Is symbol `c` whitespace (space, U+00A0, tab)? Whitespace next to a line edge is layout, not
+/// text: scrapers collapse or strip it, and indentation after span junk shows as one space.
+#[inline]
+fn is_ws(c: u8) -> bool {
+    c == 1 || c == 96
+}
+
+/// How many of `units`, parsed forward from the start of a line's text, are a junk string; the
+/// line's text ends at `q`. `veto(k)` says whether the first `k` units may be junk at all
+/// (randomness and the pair checks). 0: none.
 pub fn split_start(
     s: &[u8],
     q: usize,
@@ -229,14 +237,40 @@ pub fn split_start(
     // which all readings see the same context.
     let w = skip_symbols(s, units[kmax - 1].end, 2, q);
     let eol = w == q;
-    let Scratch { syms, costs } = scratch;
+    let Scratch { syms, costs, sums } = scratch;
     symbols(s, p, w, syms);
     let ns = syms.len();
-    let lc = |i: usize| textmodel::cost(syms[i - 2].0, syms[i - 1].0, syms[i].0);
-    // Text cost from symbol x to the end of the window, read from a line start.
-    let bol = |x: usize, rest: Cost| -> Cost {
+    // sums[i] = in-line costs of symbols i.. plus the line end, filled from the right on demand.
+    sums.clear();
+    sums.resize(ns + 1, 0);
+    sums[ns] = if eol && ns >= 2 {
+        textmodel::cost(syms[ns - 2].0, syms[ns - 1].0, EDGE)
+    } else {
+        0
+    };
+    let mut filled = ns;
+    let mut fill = |to: usize, sums: &mut Vec<Cost>| {
+        while filled > to.max(2) {
+            filled -= 1;
+            let i = filled;
+            sums[i] = sums[i + 1] + textmodel::cost(syms[i - 2].0, syms[i - 1].0, syms[i].0);
+        }
+    };
+    // Text cost from symbol x to the end of the window, read from a line start (leading
+    // whitespace free).
+    let mut bol = |x: usize, sums: &mut Vec<Cost>| -> Cost {
+        let mut x = x;
+        while x < ns && is_ws(syms[x].0) {
+            x += 1;
+        }
         match ns - x {
-            0 => textmodel::cost(EDGE, EDGE, EDGE).min(if eol { Cost::MAX } else { 0 }),
+            0 => {
+                if eol {
+                    textmodel::cost(EDGE, EDGE, EDGE)
+                } else {
+                    0
+                }
+            }
             1 => {
                 textmodel::cost(EDGE, EDGE, syms[x].0)
                     + if eol {
@@ -246,38 +280,25 @@ pub fn split_start(
                     }
             }
             _ => {
+                fill(x + 2, sums);
                 textmodel::cost(EDGE, EDGE, syms[x].0)
                     + textmodel::cost(EDGE, syms[x].0, syms[x + 1].0)
-                    + rest
+                    + sums[x + 2]
             }
-        }
-    };
-    let last2 = |ns: usize| -> Cost {
-        if !eol || ns < 2 {
-            0
-        } else {
-            textmodel::cost(syms[ns - 2].0, syms[ns - 1].0, EDGE)
         }
     };
     let unit = unit_cost(g, &units[..kmax]);
     costs.clear();
-    // `rest` = sum of in-line costs of symbols [x + 2, ns) plus the line end.
-    let mut rest = last2(ns);
-    let mut filled = ns; // in-line costs of symbols >= filled are in `rest`
     let mut best = NEVER;
     let mut stopped = false;
     for k in (min_units..=kmax).rev() {
         let x = sym_index(syms, units[k - 1].end);
-        while filled > x + 2 {
-            filled -= 1;
-            rest += lc(filled);
-        }
         let junk = if veto(k) {
             k as Cost * unit + length_cost(k)
         } else {
             NEVER
         };
-        let c = junk.saturating_add(bol(x, rest));
+        let c = junk.saturating_add(bol(x, sums));
         best = best.min(c);
         costs.push((k, c));
         if c > best.saturating_add(STOP) && k < kmax {
@@ -286,19 +307,15 @@ pub fn split_start(
         }
     }
     if !stopped {
-        while filled > 2 {
-            filled -= 1;
-            rest += lc(filled);
-        }
-        costs.push((0, bol(0, rest)));
+        costs.push((0, bol(0, sums)));
     }
     let k = decide(costs);
     show("start", s, units, costs, k);
     k
 }
 
-/// How many of `units`, parsed backward from the end of a line's text at `q` (nearest first),
-/// are a junk string; the line's text starts at `p`.
+/// How many of `units`, parsed backward from the end of a line's text (nearest first), are a
+/// junk string; the line's text starts at `p`.
 pub fn split_end(
     s: &[u8],
     p: usize,
@@ -318,9 +335,9 @@ pub fn split_end(
     // before the innermost possible junk unit, in the line's own context.
     let w = back_symbols(s, units[kmax - 1].start, 2, p);
     let ctx = textmodel::context_before(s, w, p);
-    let Scratch { syms, costs } = scratch;
+    let Scratch { syms, costs, sums } = scratch;
     symbols(s, w, q, syms);
-    // In-line cost of symbol i (context from the line before w where needed).
+    let ns = syms.len();
     let sym_at = |i: isize| -> u8 {
         if i >= 0 {
             syms[i as usize].0
@@ -330,36 +347,38 @@ pub fn split_end(
             ctx.0
         }
     };
-    let lc = |i: usize| textmodel::cost(sym_at(i as isize - 2), sym_at(i as isize - 1), syms[i].0);
-    // The text ends before symbol y: the line end's cost after trailing whitespace, which is
-    // not text that matters.
-    let eol_at = |y: usize| -> Cost {
+    let y_kmax = sym_index(syms, units[kmax - 1].start);
+    // sums[i] = in-line costs of symbols y_kmax..i, filled from the left on demand.
+    sums.clear();
+    sums.resize(ns + 1, 0);
+    let mut filled = y_kmax;
+    // The text ends before symbol y: its cost up to there (trailing whitespace free) and the
+    // line end.
+    let mut text_to = |y: usize, sums: &mut Vec<Cost>| -> Cost {
         let mut y = y;
-        while y > 0 && syms[y - 1].0 == 1 {
+        while y > y_kmax && is_ws(syms[y - 1].0) {
             y -= 1;
         }
-        textmodel::cost(sym_at(y as isize - 2), sym_at(y as isize - 1), EDGE)
+        while filled < y {
+            let i = filled;
+            sums[i + 1] = sums[i]
+                + textmodel::cost(sym_at(i as isize - 2), sym_at(i as isize - 1), syms[i].0);
+            filled += 1;
+        }
+        sums[y] + textmodel::cost(sym_at(y as isize - 2), sym_at(y as isize - 1), EDGE)
     };
     let unit = unit_cost(g, &units[..kmax]);
     costs.clear();
-    let y_kmax = sym_index(syms, units[kmax - 1].start);
-    // `text` = in-line costs of symbols [y_kmax, y) for the current reading.
-    let mut text: Cost = 0;
-    let mut upto = y_kmax;
     let mut best = NEVER;
     let mut stopped = false;
     for k in (min_units..=kmax).rev() {
         let y = sym_index(syms, units[k - 1].start);
-        while upto < y {
-            text += lc(upto);
-            upto += 1;
-        }
         let junk = if veto(k) {
             k as Cost * unit + length_cost(k)
         } else {
             NEVER
         };
-        let c = junk.saturating_add(text + eol_at(y));
+        let c = junk.saturating_add(text_to(y, sums));
         best = best.min(c);
         costs.push((k, c));
         if c > best.saturating_add(STOP) && k < kmax {
@@ -368,11 +387,7 @@ pub fn split_end(
         }
     }
     if !stopped {
-        while upto < syms.len() {
-            text += lc(upto);
-            upto += 1;
-        }
-        costs.push((0, text + eol_at(syms.len())));
+        costs.push((0, text_to(ns, sums)));
     }
     let k = decide(costs);
     show("end", s, units, costs, k);
@@ -405,8 +420,16 @@ pub fn split_whole(
                 0
             };
     }
-    // Text from symbol x to symbol y (exclusive), read as a whole line.
+    // Text from symbol x to symbol y (exclusive), read as a whole line (whitespace at its edges
+    // free).
     let text = |x: usize, y: usize| -> Cost {
+        let (mut x, mut y) = (x, y);
+        while x < y && is_ws(syms[x].0) {
+            x += 1;
+        }
+        while y > x && is_ws(syms[y - 1].0) {
+            y -= 1;
+        }
         let c = |i: usize| syms[i].0;
         match y - x {
             0 => textmodel::cost(EDGE, EDGE, EDGE),

@@ -676,6 +676,11 @@ impl SeoFinder {
     }
 }
 
+/// Whitespace symbols of the text model (space or U+00A0, tab).
+fn is_ws_sym(c: u8) -> bool {
+    c == 1 || c == 96
+}
+
 /// The evidence of a candidate's places, each distinct junk string counted once.
 fn evidence(s: &[u8], segs: &[Segment], c: &[u8], hits: &[Hit]) -> Evidence {
     use super::textmodel::{cost, sym_bwd, sym_fwd, BIT, EDGE};
@@ -706,44 +711,67 @@ fn evidence(s: &[u8], segs: &[Segment], c: &[u8], hits: &[Hit]) -> Evidence {
         seen.push((junk, h.prefix));
         if h.prefix {
             span.push(junk);
-            // The text after the string: a line start (SEO) or its continuation (text)?
+            // The text after the string: a line start (SEO: Discuz glued the string to it) or
+            // the string's own continuation (text)? Whitespace between is layout: read through
+            // it as text, free as a line start's indentation.
             let r = h.at + h.len;
-            let (r0, r1) = if r < g.end {
-                let (a, i) = sym_fwd(s, r);
-                (a, if i < g.end { sym_fwd(s, i).0 } else { EDGE })
-            } else {
-                (EDGE, EDGE)
-            };
-            if r0 != EDGE {
-                contexts.push((true, chars_key(&s[r..g.end.min(r + 8)], true)));
+            let mut text = Vec::with_capacity(4);
+            let mut i = r;
+            let mut spaced = false;
+            while i < g.end && text.len() < 2 {
+                let (c, next) = sym_fwd(s, i);
+                if text.is_empty() && is_ws_sym(c) {
+                    spaced = true;
+                } else {
+                    text.push(c);
+                }
+                i = next;
             }
-            let as_text = cost(cy, cz, r0) + if r0 != EDGE { cost(cz, r0, r1) } else { 0 };
-            let as_seo = cost(EDGE, EDGE, r0) + if r0 != EDGE { cost(EDGE, r0, r1) } else { 0 };
+            // A run of whitespace reads as one space (its width is layout).
+            let (ws, cy, cz) = if spaced && !text.is_empty() {
+                (cost(cy, cz, 1), cz, 1)
+            } else {
+                (0, cy, cz)
+            };
+            if let Some(k) = chars_key(&s[r..g.end.min(r + 16)], true) {
+                contexts.push((true, k));
+            }
+            let (as_text, as_seo) = match text[..] {
+                [] => (cost(cy, cz, EDGE), cost(EDGE, EDGE, EDGE)),
+                [t0] => (
+                    ws + cost(cy, cz, t0) + cost(cz, t0, EDGE),
+                    cost(EDGE, EDGE, t0) + cost(EDGE, t0, EDGE),
+                ),
+                [t0, t1, ..] => (
+                    ws + cost(cy, cz, t0) + cost(cz, t0, t1),
+                    cost(EDGE, EDGE, t0) + cost(EDGE, t0, t1),
+                ),
+            };
             seam += as_text as i64 - as_seo as i64;
         } else {
             font.push(junk);
             // The text before the string: a line end (SEO) or running on into it (text)?
-            let (p1, p0) = if h.at > g.start {
-                let (b, i) = sym_bwd(s, h.at, g.start);
-                (
-                    b,
-                    if i > g.start {
-                        sym_bwd(s, i, g.start).0
-                    } else {
-                        EDGE
-                    },
-                )
-            } else {
-                (EDGE, EDGE)
-            };
-            if p1 != EDGE {
-                contexts.push((
-                    false,
-                    chars_key(&s[h.at.saturating_sub(8).max(g.start)..h.at], false),
-                ));
+            let mut before = Vec::with_capacity(4);
+            let mut trailing_ws = false;
+            let mut i = h.at;
+            while i > g.start && before.len() < 2 {
+                let (c, start) = sym_bwd(s, i, g.start);
+                if before.is_empty() && is_ws_sym(c) {
+                    trailing_ws = true;
+                } else {
+                    before.push(c);
+                }
+                i = start;
             }
-            if p1 != EDGE {
-                let as_text = cost(p0, p1, c0) + cost(p1, c0, c1);
+            if let Some(k) = chars_key(&s[h.at.saturating_sub(16).max(g.start)..h.at], false) {
+                contexts.push((false, k));
+            }
+            if let Some(&p1) = before.first() {
+                let p0 = before.get(1).copied().unwrap_or(EDGE);
+                // As text the string follows its text (after the whitespace, if any).
+                let (a, b) = if trailing_ws { (p1, 1) } else { (p0, p1) };
+                let sp = if trailing_ws { cost(p0, p1, 1) } else { 0 };
+                let as_text = sp + cost(a, b, c0) + cost(b, c0, c1);
                 let as_seo = cost(p0, p1, EDGE) + cost(EDGE, EDGE, c0) + cost(EDGE, c0, c1);
                 seam += as_text as i64 - as_seo as i64;
             }
@@ -768,19 +796,24 @@ fn evidence(s: &[u8], segs: &[Segment], c: &[u8], hits: &[Hit]) -> Evidence {
     }
 }
 
-/// The first (or last) two characters of `t`, as a key.
-fn chars_key(t: &[u8], first: bool) -> u64 {
+/// What the string is glued to in `t` (the text after it, or before it when `!first`): the two
+/// nearest characters, whitespace skipped, as a key; `None` when there are none (the string
+/// fills its side of the line: a repeated line, a refrain, is glued to nothing).
+fn chars_key(t: &[u8], first: bool) -> Option<u64> {
     let text = String::from_utf8_lossy(t);
-    let mut key = 0u64;
-    let mut take = |c: char| key = key.wrapping_mul(0x11_0000).wrapping_add(c as u64 + 1);
-    if first {
-        text.chars().take(2).for_each(&mut take);
+    let not_ws = |c: &char| !c.is_whitespace();
+    let near: Vec<char> = if first {
+        text.chars().filter(not_ws).take(2).collect()
     } else {
-        let mut last: Vec<char> = text.chars().rev().take(2).collect();
-        last.reverse();
-        last.into_iter().for_each(take);
-    }
-    key
+        let mut v: Vec<char> = text.chars().rev().filter(not_ws).take(2).collect();
+        v.reverse();
+        v
+    };
+    (!near.is_empty()).then(|| {
+        near.iter().fold(0u64, |k, &c| {
+            k.wrapping_mul(0x11_0000).wrapping_add(c as u64 + 1)
+        })
+    })
 }
 
 /// Seam evidence (mean bits per place) a string needs to prove that its document carries SEO
