@@ -44,6 +44,14 @@ pub fn is_boilerplate(line: &[u8]) -> bool {
 /// that some pattern starts with. Junk may still sit later on the line.
 pub fn may_be_boilerplate(line: &[u8]) -> bool {
     const FIRST: [&str; 6] = ["本", "您", "附", "下", "游", "×"];
+    // Most lines fail on their first byte: none of these starts with ASCII but a digit.
+    match line.first() {
+        Some(b) if b.is_ascii() && !b.is_ascii_digit() && !matches!(b, b' ' | b'\t' | b'\r') => {
+            return false
+        }
+        None => return false,
+        _ => {}
+    }
     let t = trim(line);
     !t.is_empty() && (t[0].is_ascii_digit() || FIRST.iter().any(|f| t.starts_with(f.as_bytes())))
 }

@@ -48,6 +48,7 @@ pub struct Scratch {
     fwd: Vec<Unit>,
     bwd: Vec<Unit>,
     ev: evidence::Scratch,
+    bits: Vec<u64>,
 }
 
 /// Is `b` the first byte of a character that is not ASCII and not U+00A0?
@@ -132,17 +133,25 @@ pub fn scan_line(
     let mut floor = start;
     let mut end_taken: Option<(usize, Grammar)> = None;
     while at_line_start && from < q && (s[from] < 0x80 || s[from] == 0xC2) {
+        if !may_open_units(s, from, q) || !two_units(s, from, q, true) {
+            break;
+        }
         let mut taken = None;
         for g in [Grammar::Triple, Grammar::Pair] {
             grammar::run_fwd(s, from, g, true, &mut scratch.fwd);
             let units = &scratch.fwd;
             let n = units.len();
-            let veto = |k: usize| edge_reading_ok(s, g, &units[..k], true);
-            if n >= MIN_UNITS && n <= MAX_UNITS_LINE && units[n - 1].end == q && at_line_end {
+            if n < MIN_UNITS {
+                continue;
+            }
+            let allowed = edge_mask(s, g, units, None);
+            if n <= MAX_UNITS_LINE && units[n - 1].end == q && at_line_end {
                 // The rest of the line parses as units: junk at one or both edges, or text.
-                let (a, b) = evidence::split_whole(s, q, g, units, &mut scratch.ev, |a, b| {
-                    (a == 0 || veto(a)) && (b == 0 || edge_reading_ok(s, g, &units[n - b..], false))
-                });
+                let mut rev = units.to_vec();
+                rev.reverse();
+                let allowed_end = edge_mask(s, g, &rev, Some(p));
+                let (a, b) =
+                    evidence::split_whole(s, q, g, units, allowed, allowed_end, &mut scratch.ev);
                 if a + b == n {
                     out.truncate(first);
                     out.push(Junk {
@@ -165,7 +174,7 @@ pub fn scan_line(
                 }
                 continue;
             }
-            let k = evidence::split_start(s, q, g, units, MIN_UNITS, &mut scratch.ev, veto);
+            let k = evidence::split_start(s, q, g, units, MIN_UNITS, allowed, &mut scratch.ev);
             if k > 0 {
                 taken = Some((from, units[k - 1].end, g, units[0].c1 == C1::Bare));
                 break;
@@ -214,19 +223,20 @@ pub fn scan_line(
         to = j.start - trailing_pad_len(s, j.start, lo);
     }
     while at_line_end && to > lo && grammar::is_c2(s[to - 1]) {
+        if !may_close_units(s, to, lo) {
+            break;
+        }
         let bare_at = (at_line_start && lo == p).then_some(p);
         let mut taken = None;
         for g in [Grammar::Triple, Grammar::Pair] {
             grammar::run_bwd(s, to, lo, g, bare_at, &mut scratch.bwd);
             let units = &scratch.bwd;
-            let veto = |k: usize| {
-                // Parsed backward: the reading's units are the first k, nearest the end first.
-                let mut r: Vec<Unit> = units[..k].to_vec();
-                r.reverse();
-                // A bare unit at the line start is no inner boundary.
-                edge_reading_ok(s, g, &r, false) || (r[0].start == lo && plausible(s, g, &r))
-            };
-            let k = evidence::split_end(s, lo, g, units, MIN_UNITS, &mut scratch.ev, veto);
+            if units.len() < MIN_UNITS {
+                continue;
+            }
+            // A bare unit at the line start is no inner boundary.
+            let allowed = edge_mask(s, g, units, Some(lo));
+            let k = evidence::split_end(s, lo, g, units, MIN_UNITS, allowed, &mut scratch.ev);
             if k > 0 {
                 taken = Some((units[k - 1].start, g));
                 break;
@@ -256,18 +266,56 @@ pub fn scan_line(
     out[first..].sort_unstable_by_key(|j| j.start);
 }
 
-/// May these units (in text order) be one junk string at a line edge? The generator's own
-/// tests: random enough, and for pairs the checks of [`plausible`]. A bare `c2` stands for a
-/// `c1` that was lost: a space trimmed at the line start, or a NUL a browser dropped; so it may
-/// open a string at a line start, or close one at a line end, but never stand where the junk
-/// meets the text (`inner`: the unit at index 0 for end junk, the last one for start junk).
-fn edge_reading_ok(s: &[u8], g: Grammar, units: &[Unit], inner_at_end: bool) -> bool {
-    let n = units.len();
-    let inner = if inner_at_end { n - 1 } else { 0 };
-    if n > 1 && units[inner].c1 == C1::Bare {
-        return false;
+/// Can two units (of either grammar) start at `i`? Two bytes settle it for nearly all text: after
+/// a letter (a bare `c2` at most) comes a `c1` or whitespace, and after a `c1` whitespace (triples)
+/// or a `c2` (pairs). A line of prose starting `Th` or `1.` fails here, before any parsing.
+#[inline]
+fn may_open_units(s: &[u8], i: usize, end: usize) -> bool {
+    let (a, b) = (s[i], if i + 1 < end { s[i + 1] } else { return false });
+    let c1_or_ws = |x: u8| x <= 0x3B || x == 0xC2;
+    if grammar::is_c2(a) {
+        c1_or_ws(b)
+    } else if a == b' ' || a == 0xC2 || a == b'\t' {
+        true
+    } else if a <= 0x3B {
+        b == b' ' || b == 0xC2 || grammar::is_c2(b)
+    } else {
+        false
     }
-    plausible(s, g, units)
+}
+
+/// Do two units of one grammar follow each other at `i` (a bare `c2` first if `bare_first`)?
+#[inline]
+fn two_units(s: &[u8], i: usize, end: usize, bare_first: bool) -> bool {
+    [Grammar::Triple, Grammar::Pair].into_iter().any(|g| {
+        grammar::unit_fwd(&s[..end], i, g, bare_first)
+            .is_some_and(|u| grammar::unit_fwd(&s[..end], u.end, g, false).is_some())
+    })
+}
+
+/// Can units end at `end` (exclusive; the byte before is a `c2`)? Before a `c2` stands whitespace
+/// (triples) or a `c1` (pairs); `dog` fails here.
+#[inline]
+fn may_close_units(s: &[u8], end: usize, floor: usize) -> bool {
+    end >= floor + 2 && {
+        let b = s[end - 2];
+        b <= 0x3B || b == 0xA0
+    }
+}
+
+/// Which prefixes `units[..k]` (parsed from a line edge inward) may be one junk string there, as
+/// a bit mask: the generator's own tests ([`plausible`]), and a bare `c2` never at the inner
+/// end, where the junk meets the text. A bare `c2` stands for a `c1` that was lost: a space
+/// trimmed at the line start, or a NUL a browser dropped; so it may open a string at a line
+/// start (`bare_ok_at`) or close one at a line end, but not stand next to the text.
+fn edge_mask(s: &[u8], g: Grammar, units: &[Unit], bare_ok_at: Option<usize>) -> u64 {
+    let mut mask = plausible_prefixes(s, g, units);
+    for (i, u) in units.iter().enumerate().take(63).skip(1) {
+        if u.c1 == C1::Bare && bare_ok_at != Some(u.start) {
+            mask &= !(1 << (i + 1));
+        }
+    }
+    mask
 }
 
 /// Pair junk (`c1 c2`, no separator) is easily matched by text with spaces between single
@@ -327,34 +375,129 @@ pub fn plausible(s: &[u8], g: Grammar, units: &[Unit]) -> bool {
     }
 }
 
-/// Position of the first ASCII byte. Chinese text is nearly all bytes >= 0x80, so many bytes
-/// are tested at a time: 16 with SSE2 (part of every x86-64), else 8 in a machine word.
+/// [`plausible`] for every prefix `units[..k]` at once, as a bit mask (bit `k` set: the first
+/// `k` units pass), in one pass: the edge decisions ask it for each reading.
+pub fn plausible_prefixes(s: &[u8], g: Grammar, units: &[Unit]) -> u64 {
+    let mut mask = 0u64;
+    let mut c1_counts = [0u8; 64];
+    let mut c2_counts = [0u8; 64];
+    let (mut max1, mut max2, mut spaces, mut counted) = (0u8, 0u8, 0u8, 0usize);
+    let (mut bytes, mut ascii) = (0usize, 0usize);
+    let (mut all_alnum, mut ws, mut ctrl) = (true, 0usize, false);
+    let mut first_inner_bare = usize::MAX;
+    for (i, u) in units.iter().enumerate().take(63) {
+        let k = i + 1;
+        match u.c1 {
+            C1::Bare => {
+                if i >= 1 && first_inner_bare == usize::MAX {
+                    first_inner_bare = i;
+                }
+            }
+            c => {
+                let key = match c {
+                    C1::Char(b) => (b & 63) as usize,
+                    _ => 0x20,
+                };
+                c1_counts[key] += 1;
+                max1 = max1.max(c1_counts[key]);
+                if key == 0x20 {
+                    spaces += 1;
+                }
+                let k2 = (u.c2 & 63) as usize;
+                c2_counts[k2] += 1;
+                max2 = max2.max(c2_counts[k2]);
+                counted += 1;
+            }
+        }
+        bytes += u.end - u.start;
+        ascii += s[u.start..u.end].iter().filter(|&&b| b < 0x80).count();
+        all_alnum &= matches!(u.c1, C1::Char(b'0'..=b'9') | C1::Bare) && u.c2.is_ascii_alphabetic();
+        if u.c1 == C1::Space && u.end - u.start != TAB_NBSP.len() + 1 {
+            ws += 1;
+        }
+        ctrl |= matches!(u.c1, C1::Char(b) if b < 0x20 || b == 0x7F);
+        let random = counted > 0
+            && (max1 as usize) < grammar::c1_limit(counted)
+            && (max2 as usize) < grammar::c2_limit(counted)
+            && (spaces as usize) < grammar::space_limit(counted);
+        let mut ok = random && bytes >= 10 && (bytes >= 30 || ascii >= 10);
+        if ok && g == Grammar::Pair {
+            let inner_bare = k > 2 && first_inner_bare <= k - 2;
+            ok = !all_alnum
+                && !(inner_bare && !ctrl)
+                && if ctrl { ws <= k / 2 } else { ws <= 1 + k / 10 };
+        }
+        if ok {
+            mask |= 1 << k;
+        }
+    }
+    mask
+}
+
+/// A bit per byte of `s`, set where the byte is ASCII or part of a U+00A0 (junk and the
+/// whitespace around it are nothing else), 64 to a word. Returns whether any bit is set.
+fn ascii_bits(s: &[u8], out: &mut Vec<u64>) -> bool {
+    out.clear();
+    let mut chunks = s.chunks_exact(64);
+    for c in &mut chunks {
+        out.push(ascii_word(c));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Padded with bytes that are neither ASCII nor part of U+00A0.
+        let mut pad = [0xFFu8; 64];
+        pad[..rest.len()].copy_from_slice(rest);
+        out.push(ascii_word(&pad));
+    }
+    out.iter().any(|&w| w != 0)
+}
+
+/// Where runs of nine or more set bits start, a bit per position (a run's first bit is the
+/// first set one of its stretch in this mask).
+fn long_run_starts(bits: &[u64], k: usize) -> u64 {
+    let v = (bits[k] as u128) | ((bits.get(k + 1).copied().unwrap_or(0) as u128) << 64);
+    let mut m = v;
+    for i in 1..9 {
+        m &= v >> i;
+    }
+    m as u64
+}
+
+/// The ASCII (and U+00A0) bits of 64 bytes.
 #[inline]
-fn find_ascii(s: &[u8]) -> Option<usize> {
-    let mut i = 0;
+fn ascii_word(c: &[u8]) -> u64 {
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_movemask_epi8};
-        while i + 16 <= s.len() {
-            // SAFETY: SSE2 is always present on x86-64, and the 16 bytes read are in bounds.
-            let high =
-                unsafe { _mm_movemask_epi8(_mm_loadu_si128(s.as_ptr().add(i) as *const __m128i)) };
-            if high != 0xFFFF {
-                return Some(i + (!high & 0xFFFF).trailing_zeros() as usize);
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        let (mut high, mut c2, mut a0) = (0u64, 0u64, 0u64);
+        for k in 0..4 {
+            // SAFETY: SSE2 is always present on x86-64; `c` holds 64 bytes.
+            unsafe {
+                let v = _mm_loadu_si128(c.as_ptr().add(16 * k) as *const __m128i);
+                high |= (_mm_movemask_epi8(v) as u16 as u64) << (16 * k);
+                c2 |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0xC2u8 as i8))) as u16
+                    as u64)
+                    << (16 * k);
+                a0 |= (_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0xA0u8 as i8))) as u16
+                    as u64)
+                    << (16 * k);
             }
-            i += 16;
         }
+        let nbsp = c2 & (a0 >> 1);
+        !high | nbsp | (nbsp << 1)
     }
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    while i + 8 <= s.len() {
-        let w = u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
-        let ascii = !w & HIGH;
-        if ascii != 0 {
-            return Some(i + (ascii.trailing_zeros() / 8) as usize);
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut w = 0u64;
+        for (i, &b) in c.iter().enumerate() {
+            let nbsp = (b == 0xC2 && c.get(i + 1) == Some(&0xA0))
+                || (b == 0xA0 && i > 0 && c[i - 1] == 0xC2);
+            w |= ((b < 0x80 || nbsp) as u64) << i;
         }
-        i += 8;
+        w
     }
-    s[i..].iter().position(|&b| b < 0x80).map(|p| i + p)
 }
 
 /// Junk in the middle of a line: a stretch of ASCII bounded by non-ASCII text on both sides that
@@ -368,29 +511,50 @@ fn scan_mid(
     scratch: &mut Scratch,
     out: &mut Vec<Junk>,
 ) {
-    let mut i = lo;
-    while i < hi {
-        // Find the next island of ASCII (plus U+00A0) preceded by non-ASCII text.
-        let Some(off) = find_ascii(&s[i..hi]) else {
-            return;
-        };
-        let mut a = i + off;
-        // Step back over U+00A0 that belongs to the island.
-        while a >= lo + 2 && s[a - 1] == 0xA0 && s[a - 2] == 0xC2 {
-            a -= 2;
+    if hi - lo < 11 {
+        return;
+    }
+    // A bit per byte: set for ASCII and U+00A0. Mid-line junk is a run of nine or more set bits
+    // (five units are ten bytes at least), found a word at a time: Chinese text with short ASCII
+    // words, and lines of ASCII alone, cost a few operations per 64 bytes.
+    if !ascii_bits(&s[lo..hi], &mut scratch.bits) {
+        return;
+    }
+    let bits = &scratch.bits;
+    let len = hi - lo;
+    let next_clear = |from: usize| -> usize {
+        let mut w = from / 64;
+        if from >= len {
+            return len;
         }
-        let mut b = i + off;
+        let mut word = !bits[w] & (!0u64 << (from % 64));
         loop {
-            while b < hi && s[b] < 0x80 {
-                b += 1;
+            if word != 0 {
+                return (w * 64 + word.trailing_zeros() as usize).min(len);
             }
-            if b + 1 < hi && s[b] == 0xC2 && s[b + 1] == 0xA0 {
-                b += 2;
-                continue;
+            w += 1;
+            if w >= bits.len() {
+                return len;
             }
-            break;
+            word = !bits[w];
         }
-        i = b.max(i + off + 1);
+    };
+    let mut cursor = 0;
+    let mut k = 0;
+    while k < bits.len() {
+        let mut starts = long_run_starts(bits, k);
+        if cursor > k * 64 {
+            starts &= (!0u64).checked_shl((cursor - k * 64) as u32).unwrap_or(0);
+        }
+        if starts == 0 {
+            k += 1;
+            continue;
+        }
+        let start = k * 64 + starts.trailing_zeros() as usize;
+        let end = next_clear(start);
+        cursor = end;
+        k = end / 64;
+        let (a, b) = (lo + start, lo + end);
         if b - a < 9
             || a == lo
             || b == hi
@@ -405,6 +569,14 @@ fn scan_mid(
             ja += 1;
         }
         let jb = b - trailing_pad_len(s, b, ja);
+        // Junk opens with two units and ends with a c2: most ASCII words between CJK fail here.
+        if jb <= ja
+            || !grammar::is_c2(s[jb - 1])
+            || !may_open_units(s, ja, jb)
+            || !two_units(s, ja, jb, false)
+        {
+            continue;
+        }
         for g in [Grammar::Triple, Grammar::Pair] {
             // Mid-line nothing trims whitespace, so no unit is bare.
             grammar::run_fwd(s, ja, g, false, &mut scratch.fwd);
@@ -486,16 +658,13 @@ mod tests {
     }
 
     #[test]
-    fn ascii_search() {
-        assert_eq!(find_ascii("中文中文中文a".as_bytes()), Some(18));
-        assert_eq!(find_ascii("中文".as_bytes()), None);
-        assert_eq!(find_ascii(b"x"), Some(0));
-        assert_eq!(find_ascii("中文中a文中文中文".as_bytes()), Some(9));
-        let long = "中".repeat(40) + "x";
-        assert_eq!(find_ascii(long.as_bytes()), Some(120));
-        for k in 0..40 {
-            let t = "中".repeat(k) + "y" + &"文".repeat(10);
-            assert_eq!(find_ascii(t.as_bytes()), Some(3 * k), "{k}");
+    fn ascii_bits_mark_ascii_bytes() {
+        let mut v = Vec::new();
+        let t = "中文中文中文a".repeat(9);
+        ascii_bits(t.as_bytes(), &mut v);
+        assert_eq!(v.len(), t.len().div_ceil(64));
+        for (i, &b) in t.as_bytes().iter().enumerate() {
+            assert_eq!(v[i / 64] >> (i % 64) & 1 == 1, b < 0x80, "{i}");
         }
     }
 

@@ -36,7 +36,7 @@ pub const MIN_UNITS: usize = 5;
 pub const MAX_UNITS: usize = 15;
 
 /// Readings costing this much more than the best one are not worth following further in.
-const STOP: Cost = 40 * BIT;
+const STOP: Cost = 24 * BIT;
 
 /// A reading that is impossible (fails a veto).
 const NEVER: Cost = Cost::MAX / 4;
@@ -152,11 +152,6 @@ pub struct Scratch {
     sums: Vec<Cost>,
 }
 
-/// Index of the symbol starting at byte `pos` (a unit boundary, so one exists).
-fn sym_index(syms: &[(u8, usize)], pos: usize) -> usize {
-    syms.partition_point(|&(_, p)| p < pos)
-}
-
 /// `UNJAM_DEBUG_EVIDENCE=1`: print every decision's readings on stderr (for tuning).
 fn debug() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -177,6 +172,18 @@ fn show(what: &str, s: &[u8], units: &[Unit], costs: &[(usize, Cost)], k: usize)
     }
 }
 
+/// `2^(-d/8)`: the weight of a reading costing `d` eighths of a bit more than the best one.
+#[inline]
+fn weight(d: Cost) -> f32 {
+    const FRAC: [f32; 8] = [
+        1.0, 0.917_004, 0.840_896, 0.771_105, 0.707_107, 0.648_420, 0.594_604, 0.545_254,
+    ];
+    if d >= 60 * BIT {
+        return 0.0;
+    }
+    FRAC[(d & 7) as usize] / (1u64 << (d >> 3)) as f32
+}
+
 /// The largest `k` whose posterior "the first `k` units are junk" reaches [`KEEP_UNLESS`],
 /// from `(k, cost)` readings (k = 0 is "no junk"); 0 if none does.
 fn decide(costs: &[(usize, Cost)]) -> usize {
@@ -186,22 +193,16 @@ fn decide(costs: &[(usize, Cost)]) -> usize {
     if best >= NEVER {
         return 0;
     }
-    let weight = |c: Cost| -> f32 {
-        let d = (c - best) as f32 / BIT as f32;
-        if d > 60.0 {
-            0.0
-        } else {
-            (-d).exp2()
-        }
-    };
-    let total: f32 = costs.iter().map(|&(_, c)| weight(c)).sum();
-    let mut ks: Vec<(usize, f32)> = costs.iter().map(|&(k, c)| (k, weight(c))).collect();
-    ks.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-    // Walk from the most junk to the least: the tail mass is P(K >= k).
+    let total: f32 = costs.iter().map(|&(_, c)| weight(c - best)).sum();
+    // Readings come most junk first; the running sum is P(K >= k).
     let mut tail = 0.0;
-    for (k, w) in ks {
-        tail += w;
-        if k > 0 && tail / total >= KEEP_UNLESS {
+    let mut order: [(usize, Cost); 20] = [(0, 0); 20];
+    let n = costs.len().min(20);
+    order[..n].copy_from_slice(&costs[..n]);
+    order[..n].sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    for &(k, c) in &order[..n] {
+        tail += weight(c - best);
+        if k > 0 && tail >= KEEP_UNLESS * total {
             return k;
         }
     }
@@ -215,55 +216,106 @@ fn is_ws(c: u8) -> bool {
     c == 1 || c == 96
 }
 
+/// Symbols of a window, filled from either end: readings further from the line edge only add
+/// symbols next to the text, so each reading costs a few lookups, not a pass over the window.
+struct Window {
+    buf: [u8; WINDOW],
+    front: usize,
+    back: usize,
+}
+
+/// Most symbols a window holds: 15 units of at most 9 symbols (a tab `c1` is written as
+/// `&nbsp; &nbsp; &nbsp; &nbsp; `), two symbols of text, and room to spare.
+const WINDOW: usize = 192;
+
+impl Window {
+    fn new_at(mid: usize) -> Self {
+        Window {
+            buf: [0; WINDOW],
+            front: mid,
+            back: mid,
+        }
+    }
+
+    /// Prepend the symbols of `s[from..to]` (in order).
+    fn prepend(&mut self, s: &[u8], from: usize, to: usize) {
+        let mut tmp = [0u8; 64];
+        let mut n = 0;
+        let mut i = from;
+        while i < to {
+            let (c, next) = textmodel::sym_fwd(s, i);
+            if n == tmp.len() || self.front == n {
+                break;
+            }
+            tmp[n] = c;
+            n += 1;
+            i = next;
+        }
+        let n = n.min(self.front);
+        self.buf[self.front - n..self.front].copy_from_slice(&tmp[..n]);
+        self.front -= n;
+    }
+
+    /// Append the symbols of `s[from..to]`.
+    fn append(&mut self, s: &[u8], from: usize, to: usize) {
+        let mut i = from;
+        while i < to && self.back < WINDOW {
+            let (c, next) = textmodel::sym_fwd(s, i);
+            self.buf[self.back] = c;
+            self.back += 1;
+            i = next;
+        }
+    }
+
+    #[inline]
+    fn inline_cost(&self, j: usize) -> Cost {
+        textmodel::cost(self.buf[j - 2], self.buf[j - 1], self.buf[j])
+    }
+}
+
 /// How many of `units`, parsed forward from the start of a line's text, are a junk string; the
-/// line's text ends at `q`. `veto(k)` says whether the first `k` units may be junk at all
-/// (randomness and the pair checks). 0: none.
+/// line's text ends at `q`. Bit `k` of `allowed` says whether the first `k` units may be junk at
+/// all (randomness and the pair checks). 0: none.
 pub fn split_start(
     s: &[u8],
     q: usize,
     g: Grammar,
     units: &[Unit],
     min_units: usize,
+    allowed: u64,
     scratch: &mut Scratch,
-    veto: impl Fn(usize) -> bool,
 ) -> usize {
     let n = units.len();
     let kmax = n.min(MAX_UNITS);
     if kmax < min_units.max(1) {
         return 0;
     }
-    let p = units[0].start;
-    // Every reading is scored over [p, w): past the last possible junk unit by two symbols, after
-    // which all readings see the same context.
+    // Every reading is scored over the same characters: up to two symbols past the last possible
+    // junk unit, after which all readings see the same context.
     let w = skip_symbols(s, units[kmax - 1].end, 2, q);
     let eol = w == q;
-    let Scratch { syms, costs, sums } = scratch;
-    symbols(s, p, w, syms);
-    let ns = syms.len();
-    // sums[i] = in-line costs of symbols i.. plus the line end, filled from the right on demand.
-    sums.clear();
-    sums.resize(ns + 1, 0);
-    sums[ns] = if eol && ns >= 2 {
-        textmodel::cost(syms[ns - 2].0, syms[ns - 1].0, EDGE)
-    } else {
-        0
-    };
-    let mut filled = ns;
-    let mut fill = |to: usize, sums: &mut Vec<Cost>| {
-        while filled > to.max(2) {
-            filled -= 1;
-            let i = filled;
-            sums[i] = sums[i + 1] + textmodel::cost(syms[i - 2].0, syms[i - 1].0, syms[i].0);
+    let mut win = Window::new_at(WINDOW);
+    win.prepend(s, units[kmax - 1].end, w);
+    let end = WINDOW;
+    // In-line costs of the window's symbols from front + 2 on, and the line end.
+    let eol_cost = |win: &Window| -> Cost {
+        if eol && end - win.front >= 2 {
+            textmodel::cost(win.buf[end - 2], win.buf[end - 1], EDGE)
+        } else {
+            0
         }
     };
-    // Text cost from symbol x to the end of the window, read from a line start (leading
-    // whitespace free).
-    let mut bol = |x: usize, sums: &mut Vec<Cost>| -> Cost {
-        let mut x = x;
-        while x < ns && is_ws(syms[x].0) {
+    let mut inline: Cost = 0;
+    for j in (win.front + 2)..end {
+        inline += win.inline_cost(j);
+    }
+    // Text cost of the window read from a line start, leading whitespace free.
+    let text_cost = |win: &Window, inline: Cost| -> Cost {
+        let mut x = win.front;
+        while x < end && is_ws(win.buf[x]) {
             x += 1;
         }
-        match ns - x {
+        match end - x {
             0 => {
                 if eol {
                     textmodel::cost(EDGE, EDGE, EDGE)
@@ -272,43 +324,68 @@ pub fn split_start(
                 }
             }
             1 => {
-                textmodel::cost(EDGE, EDGE, syms[x].0)
+                textmodel::cost(EDGE, EDGE, win.buf[x])
                     + if eol {
-                        textmodel::cost(EDGE, syms[x].0, EDGE)
+                        textmodel::cost(EDGE, win.buf[x], EDGE)
                     } else {
                         0
                     }
             }
             _ => {
-                fill(x + 2, sums);
-                textmodel::cost(EDGE, EDGE, syms[x].0)
-                    + textmodel::cost(EDGE, syms[x].0, syms[x + 1].0)
-                    + sums[x + 2]
+                let mut rest = inline;
+                for j in (win.front + 2)..(x + 2) {
+                    rest -= win.inline_cost(j);
+                }
+                textmodel::cost(EDGE, EDGE, win.buf[x])
+                    + textmodel::cost(EDGE, win.buf[x], win.buf[x + 1])
+                    + rest
+                    + eol_cost(win)
             }
         }
     };
     let unit = unit_cost(g, &units[..kmax]);
+    let costs = &mut scratch.costs;
     costs.clear();
     let mut best = NEVER;
     let mut stopped = false;
-    for k in (min_units..=kmax).rev() {
-        let x = sym_index(syms, units[k - 1].end);
-        let junk = if veto(k) {
-            k as Cost * unit + length_cost(k)
-        } else {
-            NEVER
-        };
-        let c = junk.saturating_add(bol(x, sums));
-        best = best.min(c);
-        costs.push((k, c));
-        if c > best.saturating_add(STOP) && k < kmax {
-            stopped = true;
+    let mut k = kmax;
+    loop {
+        if k >= min_units {
+            let junk = if allowed & (1 << k) != 0 {
+                k as Cost * unit + length_cost(k)
+            } else {
+                NEVER
+            };
+            let c = junk.saturating_add(text_cost(&win, inline));
+            best = best.min(c);
+            costs.push((k, c));
+            if c > best.saturating_add(STOP) && k < kmax {
+                stopped = true;
+                break;
+            }
+        }
+        if k == 0 {
             break;
         }
+        if k <= min_units {
+            // Below the shortest string only "no junk" is left: the whole run as text.
+            let old = win.front;
+            win.prepend(s, units[0].start, units[k - 1].end);
+            for j in (win.front + 2)..(old + 2).min(end) {
+                inline += win.inline_cost(j);
+            }
+            k = 0;
+            continue;
+        }
+        // Unit k becomes text.
+        let old = win.front;
+        win.prepend(s, units[k - 1].start, units[k - 1].end);
+        for j in (win.front + 2)..(old + 2).min(end) {
+            inline += win.inline_cost(j);
+        }
+        k -= 1;
     }
-    if !stopped {
-        costs.push((0, bol(0, sums)));
-    }
+    let _ = stopped;
     let k = decide(costs);
     show("start", s, units, costs, k);
     k
@@ -322,72 +399,75 @@ pub fn split_end(
     g: Grammar,
     units: &[Unit],
     min_units: usize,
+    allowed: u64,
     scratch: &mut Scratch,
-    veto: impl Fn(usize) -> bool,
 ) -> usize {
     let n = units.len();
     let kmax = n.min(MAX_UNITS);
     if kmax < min_units.max(1) {
         return 0;
     }
-    let q = units[0].end;
-    // Readings differ in where the text ends; they are scored over [w, q), from two symbols
-    // before the innermost possible junk unit, in the line's own context.
+    // Readings differ in where the text ends; they are scored from two symbols before the
+    // innermost possible junk unit, in the line's own context.
     let w = back_symbols(s, units[kmax - 1].start, 2, p);
     let ctx = textmodel::context_before(s, w, p);
-    let Scratch { syms, costs, sums } = scratch;
-    symbols(s, w, q, syms);
-    let ns = syms.len();
-    let sym_at = |i: isize| -> u8 {
-        if i >= 0 {
-            syms[i as usize].0
-        } else if i == -1 {
-            ctx.1
-        } else {
-            ctx.0
-        }
-    };
-    let y_kmax = sym_index(syms, units[kmax - 1].start);
-    // sums[i] = in-line costs of symbols y_kmax..i, filled from the left on demand.
-    sums.clear();
-    sums.resize(ns + 1, 0);
-    let mut filled = y_kmax;
-    // The text ends before symbol y: its cost up to there (trailing whitespace free) and the
-    // line end.
-    let mut text_to = |y: usize, sums: &mut Vec<Cost>| -> Cost {
-        let mut y = y;
-        while y > y_kmax && is_ws(syms[y - 1].0) {
+    let mut win = Window::new_at(2);
+    win.buf[0] = ctx.0;
+    win.buf[1] = ctx.1;
+    win.front = 0;
+    win.append(s, w, units[kmax - 1].start);
+    // In-line costs of the window's text symbols (from index 2 on).
+    let mut inline: Cost = 0;
+    for j in 2..win.back {
+        inline += win.inline_cost(j);
+    }
+    // The text ends where the window does: the line end's cost after trailing whitespace.
+    let text_cost = |win: &Window, inline: Cost| -> Cost {
+        let mut y = win.back;
+        let mut rest = inline;
+        while y > 2 && is_ws(win.buf[y - 1]) {
             y -= 1;
+            rest -= win.inline_cost(y);
         }
-        while filled < y {
-            let i = filled;
-            sums[i + 1] = sums[i]
-                + textmodel::cost(sym_at(i as isize - 2), sym_at(i as isize - 1), syms[i].0);
-            filled += 1;
-        }
-        sums[y] + textmodel::cost(sym_at(y as isize - 2), sym_at(y as isize - 1), EDGE)
+        rest + textmodel::cost(win.buf[y - 2], win.buf[y - 1], EDGE)
     };
     let unit = unit_cost(g, &units[..kmax]);
+    let costs = &mut scratch.costs;
     costs.clear();
     let mut best = NEVER;
-    let mut stopped = false;
-    for k in (min_units..=kmax).rev() {
-        let y = sym_index(syms, units[k - 1].start);
-        let junk = if veto(k) {
-            k as Cost * unit + length_cost(k)
-        } else {
-            NEVER
-        };
-        let c = junk.saturating_add(text_to(y, sums));
-        best = best.min(c);
-        costs.push((k, c));
-        if c > best.saturating_add(STOP) && k < kmax {
-            stopped = true;
+    let mut k = kmax;
+    loop {
+        if k >= min_units || k == 0 {
+            let junk = if k == 0 {
+                0
+            } else if allowed & (1 << k) != 0 {
+                k as Cost * unit + length_cost(k)
+            } else {
+                NEVER
+            };
+            let c = junk.saturating_add(text_cost(&win, inline));
+            best = best.min(c);
+            costs.push((k, c));
+            if k > 0 && c > best.saturating_add(STOP) && k < kmax {
+                break;
+            }
+        }
+        if k == 0 {
             break;
         }
-    }
-    if !stopped {
-        costs.push((0, text_to(ns, sums)));
+        // Unit k (and, below the shortest string, all the rest) becomes text.
+        let from = units[k - 1].start;
+        let to = if k <= min_units {
+            units[0].end
+        } else {
+            units[k - 1].end
+        };
+        let old = win.back;
+        win.append(s, from, to);
+        for j in old.max(2)..win.back {
+            inline += win.inline_cost(j);
+        }
+        k = if k <= min_units { 0 } else { k - 1 };
     }
     let k = decide(costs);
     show("end", s, units, costs, k);
@@ -402,24 +482,37 @@ pub fn split_whole(
     q: usize,
     g: Grammar,
     units: &[Unit],
+    allowed_start: u64,
+    allowed_end: u64,
     scratch: &mut Scratch,
-    veto: impl Fn(usize, usize) -> bool,
 ) -> (usize, usize) {
-    let n = units.len();
+    let n = units.len().min(2 * MAX_UNITS);
     let p = units[0].start;
-    let Scratch { syms, .. } = scratch;
+    let Scratch { syms, sums, .. } = scratch;
     symbols(s, p, q, syms);
     let ns = syms.len();
-    // prefix[i] = sum of in-line costs of symbols 2..i.
-    let mut prefix = vec![0 as Cost; ns + 1];
+    // sums[i] = sum of in-line costs of symbols 2..i.
+    sums.clear();
+    sums.resize(ns + 1, 0);
     for i in 0..ns {
-        prefix[i + 1] = prefix[i]
+        sums[i + 1] = sums[i]
             + if i >= 2 {
                 textmodel::cost(syms[i - 2].0, syms[i - 1].0, syms[i].0)
             } else {
                 0
             };
     }
+    let prefix = &*sums;
+    // Symbol index where each unit starts (bound[n] = end of the line).
+    let mut bound = [0usize; 2 * MAX_UNITS + 1];
+    let mut j = 0;
+    for (i, u) in units[..n].iter().enumerate() {
+        while j < ns && syms[j].1 < u.start {
+            j += 1;
+        }
+        bound[i] = j;
+    }
+    bound[n] = ns;
     // Text from symbol x to symbol y (exclusive), read as a whole line (whitespace at its edges
     // free).
     let text = |x: usize, y: usize| -> Cost {
@@ -442,49 +535,48 @@ pub fn split_whole(
             }
         }
     };
-    let unit = unit_cost(g, units);
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(MIN_UNITS..=MAX_UNITS.min(n))
-        .collect();
-    let mut readings: Vec<(usize, usize, Cost)> = Vec::new();
-    for &a in &starts {
-        for &b in &starts {
-            if a + b > n {
+    let unit = unit_cost(g, &units[..n]);
+    // Readings: a junk units at the start, b at the end, the rest text.
+    let sizes = |m: usize| std::iter::once(0).chain(MIN_UNITS..=MAX_UNITS.min(m));
+    let mut readings = [(0u8, 0u8, 0 as Cost); 12 * 12];
+    let mut nr = 0;
+    for a in sizes(n) {
+        if a > 0 && allowed_start & (1 << a) == 0 {
+            continue;
+        }
+        for b in sizes(n - a) {
+            if b > 0 && allowed_end & (1 << b) == 0 {
                 continue;
             }
-            if !veto(a, b) {
-                continue;
-            }
-            let x = if a == 0 {
-                0
-            } else {
-                sym_index(syms, units[a - 1].end)
-            };
-            let y = if b == 0 {
-                ns
-            } else {
-                sym_index(syms, units[n - b].start)
-            };
             let junk = (a + b) as Cost * unit
                 + if a > 0 { length_cost(a) } else { 0 }
                 + if b > 0 { length_cost(b) } else { 0 };
-            readings.push((a, b, junk + text(x, y.max(x))));
+            readings[nr] = (a as u8, b as u8, junk + text(bound[a], bound[n - b]));
+            nr += 1;
         }
     }
+    let readings = &readings[..nr];
     let Some(best) = readings.iter().map(|r| r.2).min() else {
         return (0, 0);
     };
-    let weight = |c: Cost| ((best as f32 - c as f32) / BIT as f32).exp2();
-    let total: f32 = readings.iter().map(|r| weight(r.2)).sum();
-    // Posterior that unit i (0-based) is junk; take the longest prefix and suffix above the bar.
-    let junk_p = |i: usize| -> f32 {
-        readings
-            .iter()
-            .filter(|r| i < r.0 || i >= n - r.1)
-            .map(|r| weight(r.2))
-            .sum::<f32>()
-            / total
-    };
+    // P(unit i is junk) = weight of readings with a > i, plus those with b > n - 1 - i.
+    let mut by_a = [0f32; 2 * MAX_UNITS + 2];
+    let mut by_b = [0f32; 2 * MAX_UNITS + 2];
+    let mut total = 0.0;
+    for r in readings {
+        let w = weight(r.2 - best);
+        by_a[r.0 as usize] += w;
+        by_b[r.1 as usize] += w;
+        total += w;
+    }
+    // Suffix sums: more_a[t] = weight of readings with a > t.
+    let mut more_a = [0f32; 2 * MAX_UNITS + 2];
+    let mut more_b = [0f32; 2 * MAX_UNITS + 2];
+    for t in (0..=n).rev() {
+        more_a[t] = more_a[t + 1] + by_a[t + 1];
+        more_b[t] = more_b[t + 1] + by_b[t + 1];
+    }
+    let junk_p = |i: usize| (more_a[i] + more_b[n - 1 - i]) / total;
     let mut a = 0;
     while a < n && junk_p(a) >= KEEP_UNLESS {
         a += 1;

@@ -410,7 +410,7 @@ pub fn looks_random(units: &[Unit]) -> bool {
 
 /// Space is the one `c1` value that text is full of (`a b c d e`), so it gets its own, tighter
 /// bound: the smallest count with a binomial tail below 1e-4 for that value alone.
-fn space_limit(n: usize) -> usize {
+pub fn space_limit(n: usize) -> usize {
     match n {
         0..=3 => 3,
         4..=7 => 4,
@@ -424,7 +424,7 @@ fn space_limit(n: usize) -> usize {
 /// Smallest count of one `c1` value (of 28) among `n` random units whose probability, summed over
 /// the 28 values, is below 1e-4 (the binomial tail; `bench/limits.py` prints the table). At 1e-3
 /// about one real junk string in a thousand was kept (seen: `# L! S# H# c# v`).
-fn c1_limit(n: usize) -> usize {
+pub fn c1_limit(n: usize) -> usize {
     match n {
         0..=1 => 2,
         2 => 3,
@@ -438,7 +438,7 @@ fn c1_limit(n: usize) -> usize {
 }
 
 /// The same for `c2` (64 values).
-fn c2_limit(n: usize) -> usize {
+pub fn c2_limit(n: usize) -> usize {
     match n {
         0..=1 => 2,
         2 => 3,

@@ -95,11 +95,34 @@ pub fn sym_fwd(s: &[u8], i: usize) -> (u8, usize) {
             i + 1,
         );
     }
-    let n = seq_len(b);
-    match s.get(i..i + n).and_then(|t| std::str::from_utf8(t).ok()) {
-        Some(t) => (sym_of(t.chars().next().expect("one character")), i + n),
+    if b == 0xC2 && s.get(i + 1) == Some(&0xA0) {
+        return (1, i + 2);
+    }
+    match decode(s, i) {
+        Some((c, n)) => (sym_of(c), i + n),
         None => (OTHER, i + 1),
     }
+}
+
+/// The character starting at byte `i` (not ASCII) and its length, if it is valid UTF-8.
+#[inline]
+fn decode(s: &[u8], i: usize) -> Option<(char, usize)> {
+    let b = s[i];
+    let n = seq_len(b);
+    let t = s.get(i..i + n)?;
+    if n < 2 || t[1..].iter().any(|&c| c & 0xC0 != 0x80) {
+        return None;
+    }
+    let mut v = (b as u32) & (0x7F >> n);
+    for &c in &t[1..] {
+        v = (v << 6) | (c as u32 & 0x3F);
+    }
+    // Overlong forms and surrogates are not characters.
+    let min = [0, 0, 0x80, 0x800, 0x1_0000][n];
+    if v < min {
+        return None;
+    }
+    char::from_u32(v).map(|c| (c, n))
 }
 
 /// The symbol ending at byte `end` of `s` (not reaching below `floor`), and where it starts.
