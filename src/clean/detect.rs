@@ -294,12 +294,13 @@ fn two_units(s: &[u8], i: usize, end: usize, bare_first: bool) -> bool {
 }
 
 /// Can units end at `end` (exclusive; the byte before is a `c2`)? Before a `c2` stands whitespace
-/// (triples) or a `c1` (pairs); `dog` fails here.
+/// (triples) or a `c1` (pairs), or, for a pair whose NUL `c1` a browser dropped, the `c2` of a
+/// pair before it; `dog` fails here.
 #[inline]
 fn may_close_units(s: &[u8], end: usize, floor: usize) -> bool {
     end >= floor + 2 && {
         let b = s[end - 2];
-        b <= 0x3B || b == 0xA0
+        b <= 0x3B || b == 0xA0 || (grammar::is_c2(b) && end >= floor + 3 && s[end - 3] <= 0x3B)
     }
 }
 
