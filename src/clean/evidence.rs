@@ -31,6 +31,19 @@ use super::textmodel::{self, Cost, BIT, EDGE};
 /// Posterior probability of junk needed to remove a unit.
 pub const KEEP_UNLESS: f32 = 0.95;
 
+/// [`KEEP_UNLESS`], or `UNJAM_TAU` from the environment when set: measuring what each threshold
+/// costs (README, "How decisions are made") needs other values without a rebuild.
+fn keep_unless() -> f32 {
+    static T: std::sync::OnceLock<f32> = std::sync::OnceLock::new();
+    *T.get_or_init(|| {
+        std::env::var("UNJAM_TAU")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|t: &f32| (0.5..1.0).contains(t))
+            .unwrap_or(KEEP_UNLESS)
+    })
+}
+
 /// Units in a junk string.
 pub const MIN_UNITS: usize = 5;
 pub const MAX_UNITS: usize = 15;
@@ -202,7 +215,7 @@ fn decide(costs: &[(usize, Cost)]) -> usize {
     order[..n].sort_unstable_by(|a, b| b.0.cmp(&a.0));
     for &(k, c) in &order[..n] {
         tail += weight(c - best);
-        if k > 0 && tail >= KEEP_UNLESS * total {
+        if k > 0 && tail >= keep_unless() * total {
             return k;
         }
     }
@@ -578,11 +591,11 @@ pub fn split_whole(
     }
     let junk_p = |i: usize| (more_a[i] + more_b[n - 1 - i]) / total;
     let mut a = 0;
-    while a < n && junk_p(a) >= KEEP_UNLESS {
+    while a < n && junk_p(a) >= keep_unless() {
         a += 1;
     }
     let mut b = 0;
-    while b < n - a && junk_p(n - 1 - b) >= KEEP_UNLESS {
+    while b < n - a && junk_p(n - 1 - b) >= keep_unless() {
         b += 1;
     }
     (a, b)
@@ -618,7 +631,7 @@ pub fn mid_is_junk(
         .saturating_add(len)
         .saturating_add(after);
     // Posterior of the junk reading >= KEEP_UNLESS.
-    let margin = (KEEP_UNLESS / (1.0 - KEEP_UNLESS)).log2() * BIT as f32;
+    let margin = (keep_unless() / (1.0 - keep_unless())).log2() * BIT as f32;
     (as_text as f32 - as_junk as f32) >= margin
 }
 

@@ -384,7 +384,21 @@ impl SeoFinder {
         self.collect(s, defaults);
         let found = self.places(s, segs);
         let judge = Judge::new(s, &self.cands, &found);
-        let proves = |f: &Found| f.known || (judge.proves(f) && judge.stays(f));
+        // A string at three junk strings proves the document's SEO strings; at two, it takes a
+        // second such string, not part of the first (two places alone are also how real text
+        // recurs: a heading and the sentence after it).
+        let weak: Vec<&Found> = found
+            .iter()
+            .filter(|f| judge.proves(f) && judge.stays(f))
+            .collect();
+        let independent = |a: &Found, b: &Found| {
+            let (x, y) = (&self.cands[a.cand], &self.cands[b.cand]);
+            memchr::memmem::find(x, y).is_none() && memchr::memmem::find(y, x).is_none()
+        };
+        let pair_proof = weak.iter().any(|a| weak.iter().any(|b| independent(a, b)));
+        let proves = |f: &Found| {
+            f.known || (judge.proves(f) && judge.stays(f) && (f.ev.junks >= 3 || pair_proof))
+        };
         let debug = std::env::var_os("UNJAM_DEBUG_SEO").is_some();
         if dump {
             self.dump(s, segs, &found, &judge, 1);

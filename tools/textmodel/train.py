@@ -14,9 +14,15 @@ Training text (see README.md beside this script for why these and not others):
   * the Chinese (zh_CN, zh_TW) message catalogs of Debian packages (`/usr/share/locale`):
     Chinese text with commands, options, paths and numbers mixed in. Only the translations are
     read, never the English message ids.
+  * with `--shared DIR` (../shared, the development material): the clean texts of the tuning
+    half of the labelled noise corpora, weighted ten times: `noise-corpus` whole and the
+    odd-numbered posts of `noise-corpus-2`. The even-numbered posts of `noise-corpus-2` are never
+    read: they are the half the accuracy figures are reported on.
   * optionally `--extra FILE...` (plain UTF-8 text, one line per line).
 
-Usage: tools/textmodel/train.py [--out src/clean/textmodel.bin] [--extra FILE ...]
+Run `cargo fetch` first (the crates' sources come from cargo's cache).
+
+Usage: tools/textmodel/train.py [--out src/clean/textmodel.bin] [--shared ../shared] [--extra FILE ...]
 """
 import argparse
 import gettext
@@ -202,7 +208,8 @@ def main():
     ap.add_argument("--md-mb", type=float, default=2.5)
     ap.add_argument("--per-crate-kb", type=float, default=250)
     ap.add_argument("--extra", nargs="*", default=[], help="plain text files; globs are expanded")
-    ap.add_argument("--extra-weight", type=int, default=1, help="count each --extra line this many times")
+    ap.add_argument("--extra-weight", type=int, default=10, help="count each --extra line this many times")
+    ap.add_argument("--shared", help="the shared development folder: train on the tuning half of its noise corpora")
     args = ap.parse_args()
 
     rs, md, crates = cargo_lines(int(args.rs_mb * 1e6), int(args.md_mb * 1e6), int(args.per_crate_kb * 1e3))
@@ -210,7 +217,13 @@ def main():
     # posts; leaving it out keeps those texts unseen.
     zh, cats = catalog_lines(args.locale_dir, skip={"coreutils"})
     extra = []
-    for pattern in args.extra:
+    patterns = list(args.extra)
+    if args.shared:
+        patterns.append(os.path.join(args.shared, "noise-corpus", "posts", "*", "clean.txt"))
+        for p in sorted(glob.glob(os.path.join(args.shared, "noise-corpus-2", "posts", "*", "clean.txt"))):
+            if int(os.path.basename(os.path.dirname(p)).lstrip("de")) % 2 == 1:
+                patterns.append(p)
+    for pattern in patterns:
         for p in sorted(glob.glob(pattern)) or [pattern]:
             extra.extend(open(p, encoding="utf-8").read().split("\n"))
     if not rs or not zh:
