@@ -183,7 +183,7 @@ fn site_settings_sharing_a_first_word_go_whole() {
 《老将行》
 / A2 }' Y# H; G9 {7 P3 y. z% kLinux 爱好者论坛作者：王维
 1 s# E: n0 E% TLinux 爱好者论坛射杀山中白额虎，肯数邺下黄须儿。Linux,Debian,Ubuntu, b# R7 ^/ D# v* \\5 s
-一身转战三千里，一剑曾当百万师。
+一身转战三千里，一剑曾当百万师。Linux,Debian,Ubuntu8 G, {* O5 w4 X) s6 w
 0 q# @5 g1 e' d- K# cLinux,Debian,Ubuntu卫青不败由天幸，李广无功缘数奇。
 ";
     assert_eq!(
