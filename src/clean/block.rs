@@ -3,6 +3,7 @@
 use super::boilerplate::{is_boilerplate, may_be_boilerplate};
 use super::detect;
 use super::detect::{scan_line, Junk, Scratch, Side};
+use super::evidence;
 use super::grammar::{self, Grammar, Unit};
 use super::seo::{KnownSeo, Segment, SeoFinder};
 use super::stats::{Form, Stats};
@@ -263,7 +264,8 @@ impl Cleaner {
             units.extend(tail.iter().rev());
             // Follow the chain: lines that are nothing but pairs and start with a bare c2.
             let mut j = i + 1;
-            let (b_end, b_known, first_b) = loop {
+            let mut cut_head = true;
+            let (mut b_end, b_known) = loop {
                 let line = &self.lines[j];
                 grammar::run_fwd(block, line.start, Grammar::Pair, true, &mut head);
                 let end = head.last().map_or(line.start, |u| u.end);
@@ -272,12 +274,12 @@ impl Cleaner {
                 if j > i + 1 && head.len() < 2 && trim_end(block, end, line.end) != end {
                     j -= 1;
                     let prev = &self.lines[j];
-                    break (trim_end(block, prev.start, prev.end), true, usize::MAX);
+                    cut_head = false;
+                    break (trim_end(block, prev.start, prev.end), true);
                 }
                 let known = self.junk[line.junk.clone()]
                     .first()
                     .is_some_and(|k| k.start == line.start);
-                let first_b = if j == i + 1 { head.len() } else { usize::MAX };
                 units.extend_from_slice(&head);
                 let whole = trim_end(block, end, line.end) == end;
                 let next_starts = j + 1 < n
@@ -288,21 +290,104 @@ impl Cleaner {
                     j += 1;
                     continue;
                 }
-                break (end, known, first_b);
+                break (end, known);
             };
-            let total = units.len();
-            // A line that starts with a letter after junk is common (`Files:`, `I'm`): with one
-            // break, the pieces must look like junk on their own too, and a complete junk
-            // string before the break asks for more after it. Two breaks inside pairs are
-            // evidence enough.
-            let single = j == i + 1;
-            let b_min = if a_known { 3 } else { 2 };
-            let weak = single
-                && ((a_known && b_known) || first_b < b_min || (tail.len() < 2 && first_b < 4));
-            if weak
-                || !(detect::MIN_UNITS..=detect::MAX_UNITS).contains(&total)
-                || !detect::plausible(block, Grammar::Pair, &units)
-            {
+            let tail_known = a_known.then_some(tail.len());
+            let mut total = units.len();
+            // Two complete strings, one ending line i and one opening line j, are what a real
+            // line break between them looks like: never joined.
+            let verdict = if a_known && b_known {
+                false
+            } else if !cut_head || head.is_empty() {
+                (detect::MIN_UNITS..=detect::MAX_UNITS).contains(&total)
+                    && detect::plausible(block, Grammar::Pair, &units)
+                    && {
+                        let w = evidence::skip_symbols_pub(block, b_end, 2, self.lines[j].end);
+                        let (t, k) = self.chain_costs(
+                            block,
+                            i,
+                            j,
+                            (a_start, q, tail_known),
+                            b_end,
+                            w,
+                            total,
+                        );
+                        evidence::weigh(t, k)
+                    }
+            } else {
+                // The chain may end inside the head of its last line (`Z` + indentation + `p`
+                // of `policer`): each end is a reading, scored over the same characters.
+                let line_end = self.lines[j].end;
+                let w = evidence::skip_symbols_pub(block, b_end, 2, line_end);
+                let before = total - head.len();
+                let mut best: Option<(u32, u32, usize)> = None;
+                for h in 1..=head.len() {
+                    let t_h = before + h;
+                    if !(detect::MIN_UNITS..=detect::MAX_UNITS).contains(&t_h)
+                        || !detect::plausible(block, Grammar::Pair, &units[..t_h])
+                    {
+                        continue;
+                    }
+                    let (t, k) = self.chain_costs(
+                        block,
+                        i,
+                        j,
+                        (a_start, q, tail_known),
+                        head[h - 1].end,
+                        w,
+                        t_h,
+                    );
+                    if best.is_none_or(|b| k < b.1) {
+                        best = Some((t, k, h));
+                    }
+                }
+                // Or the chain ends with the line before (`…\x15c` + a real line break +
+                // `im-config`): its whole lines are junk, the head of line j is text.
+                if j > i + 1 && (detect::MIN_UNITS..=detect::MAX_UNITS).contains(&before) {
+                    let prev = &self.lines[j - 1];
+                    let end = trim_end(block, prev.start, prev.end);
+                    let (t, k) = self.chain_costs(
+                        block,
+                        i,
+                        j - 1,
+                        (a_start, q, tail_known),
+                        end,
+                        end,
+                        before,
+                    );
+                    // Scored over line j too: its head and what follows read as a line of text.
+                    let head_text = super::textmodel::text_cost(
+                        block,
+                        self.lines[j].start,
+                        w,
+                        (super::textmodel::EDGE, super::textmodel::EDGE),
+                        w == line_end,
+                    );
+                    let k = k + head_text;
+                    if best.is_none_or(|b| k < b.1)
+                        && detect::plausible(block, Grammar::Pair, &units[..before])
+                    {
+                        best = Some((t + head_text, k, 0));
+                    }
+                }
+                match best {
+                    Some((t, k, h)) if evidence::weigh(t, k) => {
+                        if h == 0 {
+                            j -= 1;
+                            let prev = &self.lines[j];
+                            b_end = trim_end(block, prev.start, prev.end);
+                            total = before;
+                        } else {
+                            b_end = head[h - 1].end;
+                            total = before + h;
+                        }
+                        true
+                    }
+                    _ => false,
+                }
+            };
+            let _ = total;
+            if !verdict {
                 i += 1;
                 continue;
             }
@@ -323,6 +408,61 @@ impl Cleaner {
             }
             i = j;
         }
+    }
+
+    /// The costs of a chain of pair pieces across line breaks (lines `i..=j`: the tail
+    /// `[a_start, q)` of line `i`, whole lines of pairs, and the head of line `j` up to `b_end`)
+    /// read as one junk string of `total` pairs, and read as text around real line breaks (the
+    /// tail as a junk string of its own when `a_known` gives its length). Both are scored over
+    /// the same characters, up to `w` on line `j`: `(as_text, as_junk)`.
+    #[allow(clippy::too_many_arguments)]
+    fn chain_costs(
+        &self,
+        block: &[u8],
+        i: usize,
+        j: usize,
+        (a_start, q, a_known): (usize, usize, Option<usize>),
+        b_end: usize,
+        w: usize,
+        total: usize,
+    ) -> (u32, u32) {
+        use super::evidence::length_cost;
+        use super::textmodel::{context_before, text_cost, EDGE};
+        const PAIR: u32 = 95;
+        let line_i = &self.lines[i];
+        let line_j = &self.lines[j];
+        let eol_w = w == line_j.end;
+        let eol_before_tail = {
+            let e = trim_end(block, line_i.start, a_start);
+            let ctx = context_before(block, e, line_i.start);
+            super::textmodel::cost(ctx.0, ctx.1, EDGE)
+        };
+        // The chain as one junk string; the text after it starts a line.
+        let junk = total as u32 * PAIR
+            + length_cost(total)
+            + eol_before_tail
+            + text_cost(block, b_end, w, (EDGE, EDGE), eol_w);
+        // The pieces on their own.
+        let tail = match a_known {
+            Some(n) => n as u32 * PAIR + length_cost(n) + eol_before_tail,
+            None => {
+                let ctx = context_before(block, a_start, line_i.start);
+                text_cost(block, a_start, q, ctx, true)
+            }
+        };
+        let mut middle = 0;
+        for k in i + 1..j {
+            let l = &self.lines[k];
+            middle += text_cost(
+                block,
+                l.start,
+                trim_end(block, l.start, l.end),
+                (EDGE, EDGE),
+                true,
+            );
+        }
+        let head = text_cost(block, line_j.start, w, (EDGE, EDGE), eol_w);
+        (tail + middle + head, junk)
     }
 
     /// Make `[start, end)` the junk at one edge of line `i`, replacing junk it overlaps.

@@ -287,9 +287,15 @@ fn may_open_units(s: &[u8], i: usize, end: usize) -> bool {
 /// Do two units of one grammar follow each other at `i` (a bare `c2` first if `bare_first`)?
 #[inline]
 fn two_units(s: &[u8], i: usize, end: usize, bare_first: bool) -> bool {
+    let s = &s[..end];
     [Grammar::Triple, Grammar::Pair].into_iter().any(|g| {
-        grammar::unit_fwd(&s[..end], i, g, bare_first)
-            .is_some_and(|u| grammar::unit_fwd(&s[..end], u.end, g, false).is_some())
+        grammar::unit_fwd(s, i, g, bare_first).is_some_and(|u| {
+            grammar::unit_fwd(s, u.end, g, false).is_some()
+                // A pair whose NUL c1 a browser dropped: a bare c2, then pairs again.
+                || (g == Grammar::Pair
+                    && s.get(u.end).is_some_and(|&b| grammar::is_c2(b))
+                    && grammar::unit_fwd(s, u.end + 1, g, false).is_some())
+        })
     })
 }
 

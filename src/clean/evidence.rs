@@ -372,7 +372,7 @@ pub fn split_start(
             let c = junk.saturating_add(text_cost(&win, inline));
             best = best.min(c);
             costs.push((k, c));
-            if c > best.saturating_add(STOP) && k < kmax {
+            if c < NEVER && c > best.saturating_add(STOP) && k < kmax {
                 stopped = true;
                 break;
             }
@@ -461,7 +461,7 @@ pub fn split_end(
             let c = junk.saturating_add(text_cost(&win, inline));
             best = best.min(c);
             costs.push((k, c));
-            if k > 0 && c > best.saturating_add(STOP) && k < kmax {
+            if k > 0 && c < NEVER && c > best.saturating_add(STOP) && k < kmax {
                 break;
             }
         }
@@ -601,6 +601,18 @@ pub fn split_whole(
     (a, b)
 }
 
+/// Position after `n` symbols from `i`, not past `limit` (for the chain decisions in `block`).
+pub fn skip_symbols_pub(s: &[u8], i: usize, n: usize, limit: usize) -> usize {
+    skip_symbols(s, i, n, limit)
+}
+
+/// Does the junk reading win over the text reading by the bar of [`KEEP_UNLESS`]? Costs of the
+/// same characters under each.
+pub fn weigh(as_text: Cost, as_junk: Cost) -> bool {
+    let margin = (keep_unless() / (1.0 - keep_unless())).log2() * BIT as f32;
+    as_text as f32 - as_junk as f32 >= margin
+}
+
 /// Is the whole run `units` between non-ASCII text (a scraper joined two lines) junk? The text
 /// around it is the same in both readings; the run is read as text in the context before it,
 /// or as junk with the text after it following the text before it.
@@ -630,9 +642,7 @@ pub fn mid_is_junk(
     let as_junk = (n as Cost * unit_cost(g, units))
         .saturating_add(len)
         .saturating_add(after);
-    // Posterior of the junk reading >= KEEP_UNLESS.
-    let margin = (keep_unless() / (1.0 - keep_unless())).log2() * BIT as f32;
-    (as_text as f32 - as_junk as f32) >= margin
+    weigh(as_text, as_junk)
 }
 
 #[cfg(test)]

@@ -438,7 +438,13 @@ impl SeoFinder {
             self.dump(s, segs, &found, &judge, 2);
         }
         found.retain(|f| {
-            let ok = judge.stays(f) && (f.known || (f.ev.junks >= 2 && f.ev.contexts >= 1));
+            let bar = if f.ev.both_forms {
+                ACCEPT_SEAM_BOTH
+            } else {
+                ACCEPT_SEAM_ONE
+            };
+            let ok = judge.stays(f)
+                && (f.known || (f.ev.junks >= 2 && f.ev.contexts >= 1 && f.ev.seam >= bar));
             if debug {
                 eprintln!(
                     "{} {:?} {:?}",
@@ -835,6 +841,11 @@ fn chars_key(t: &[u8], first: bool) -> Option<u64> {
 /// or starts are), where the seam must speak clearly.
 const PROVE_SEAM_BOTH: f32 = -6.0;
 const PROVE_SEAM_ONE: f32 = 3.0;
+/// Seam evidence a string needs to be taken once its document is proven: real text that recurs
+/// at line ends (`… on MS-Windows.`) runs on into its line, which a site setting glued there
+/// does not.
+const ACCEPT_SEAM_BOTH: f32 = -8.0;
+const ACCEPT_SEAM_ONE: f32 = -4.0;
 /// A place taken must lie this near (in segments) to a place of a proving string: in a stream
 /// of many documents, one proven post does not make strings of another one Discuz's.
 const NEAR: usize = 24;
