@@ -336,6 +336,12 @@ pub struct CleanArgs {
     #[arg(long)]
     pub jsonl: bool,
 
+    /// Documents in the input are separated by NUL bytes (as `find -print0` and `grep -z`
+    /// write them): each is cleaned on its own. Without it, an input is one document, read in
+    /// windows of about 1 MiB.
+    #[arg(short = 'z', long = "null-data", conflicts_with = "jsonl")]
+    pub null_data: bool,
+
     /// Field to clean in each JSON Lines record (repeatable; dotted paths such as `meta.title`;
     /// arrays are walked). Default: `text`.
     #[arg(long = "field", value_name = "NAME", requires = "jsonl")]

@@ -19,6 +19,9 @@ pub struct Options {
     pub seo: bool,
     /// Wrap removed text in these markers instead of removing it.
     pub mark: Option<(String, String)>,
+    /// Documents are separated by this byte (NUL for `-z`): each is cleaned on its own, and
+    /// SEO strings are proven within it.
+    pub separator: Option<u8>,
     /// SEO strings removed next to junk even where they occur once (Discuz's defaults, and
     /// the site settings of the corpus).
     pub known_seo: Arc<KnownSeo>,
@@ -30,6 +33,7 @@ impl Default for Options {
             boilerplate: true,
             seo: true,
             mark: None,
+            separator: None,
             known_seo: Arc::default(),
         }
     }
@@ -38,6 +42,9 @@ impl Default for Options {
 /// Passes after the first, at most, when cleaning keeps exposing junk (each removes something,
 /// so this bounds adversarial input; Discuz text needs one).
 const MAX_PASSES: usize = 8;
+
+/// Lines of a document analysed together for SEO strings (see `find_seo`).
+const SEO_WINDOW: usize = 128;
 
 /// Default markers of `--mark`: visible, and rare in real text.
 pub const MARK_OPEN: &str = "\u{27E6}";
@@ -51,12 +58,19 @@ pub struct Edges {
     pub starts_line: bool,
     /// The block's last line is complete (ends with a newline, or at the end of input).
     pub ends_line: bool,
+    /// The block starts a document (an input, a record of `-z`, a JSON string): junk cut off
+    /// there by an excerpt or a truncated record may be shorter than five units.
+    pub starts_doc: bool,
+    /// The block ends a document.
+    pub ends_doc: bool,
 }
 
 impl Edges {
     pub const WHOLE: Edges = Edges {
         starts_line: true,
         ends_line: true,
+        starts_doc: true,
+        ends_doc: true,
     };
 }
 
@@ -89,6 +103,8 @@ pub struct Cleaner {
     segs: Vec<Segment>,
     seo: SeoFinder,
     seo_spans: Vec<(usize, usize)>,
+    /// Where each SEO string removed sits (without the slack next to it).
+    seo_strings: Vec<(usize, usize)>,
     removals: Vec<Removal>,
     /// The unfinished last line of the previous block (a piece of a long line) was changed.
     piece_changed: std::cell::Cell<bool>,
@@ -105,6 +121,7 @@ impl Cleaner {
             junk: Vec::new(),
             segs: Vec::new(),
             seo_spans: Vec::new(),
+            seo_strings: Vec::new(),
             removals: Vec::new(),
             piece_changed: std::cell::Cell::new(false),
         }
@@ -127,6 +144,44 @@ impl Cleaner {
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) {
+        let Some(sep) = self.opts.separator else {
+            return self.clean_document(block, edges, out, stats);
+        };
+        // Each record on its own; the separators pass through.
+        let mut rest = block;
+        let mut first = true;
+        loop {
+            let (piece, more) = match memchr(sep, rest) {
+                Some(i) => (&rest[..i], Some(i)),
+                None => (rest, None),
+            };
+            let piece_edges = Edges {
+                starts_line: if first { edges.starts_line } else { true },
+                ends_line: if more.is_some() {
+                    true
+                } else {
+                    edges.ends_line
+                },
+                starts_doc: if first { edges.starts_doc } else { true },
+                ends_doc: if more.is_some() { true } else { edges.ends_doc },
+            };
+            if !piece.is_empty() {
+                self.clean_document(piece, piece_edges, out, stats);
+            }
+            match more {
+                Some(i) => {
+                    out.push(sep);
+                    stats.bytes_in += 1;
+                    rest = &rest[i + 1..];
+                    first = false;
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// [`Cleaner::clean_block`] for one document (or a window of one).
+    fn clean_document(&mut self, block: &[u8], edges: Edges, out: &mut Vec<u8>, stats: &mut Stats) {
         let from = out.len();
         self.clean_once(block, edges, out, stats);
         // Junk taken at a line edge is followed up there by the line scan itself; only an SEO
@@ -163,7 +218,7 @@ impl Cleaner {
             self.join_pair_chains(block);
         }
         self.find_seo(block);
-        for &(a, b) in &self.seo.strings {
+        for &(a, b) in &self.seo_strings {
             stats.note_seo_string(&block[a..b]);
         }
         self.collect_removals();
@@ -506,46 +561,60 @@ impl Cleaner {
         if !self.opts.seo || self.junk.is_empty() {
             return;
         }
-        self.segs.clear();
-        for line in &self.lines {
-            if line.junk.is_empty() {
-                continue;
-            }
-            let mut pos = line.start;
-            let mut left: Option<u64> = None;
-            for j in &self.junk[line.junk.clone()] {
-                let id = junk_id(&block[j.start..j.end]);
-                if j.side == Side::Whole {
-                    left = Some(id);
-                    pos = j.end;
+        // A document is analysed in windows of SEO_WINDOW lines: a forum post fits in one, and
+        // in a stream without separators a window holds a few posts, not the whole stream.
+        self.seo_strings.clear();
+        for (w, lines) in self.lines.chunks(SEO_WINDOW).enumerate() {
+            self.segs.clear();
+            for line in lines {
+                if line.junk.is_empty() {
                     continue;
                 }
-                if j.start > pos {
+                let mut pos = line.start;
+                let mut left: Option<u64> = None;
+                for j in &self.junk[line.junk.clone()] {
+                    let id = junk_id(&block[j.start..j.end]);
+                    if j.side == Side::Whole {
+                        left = Some(id);
+                        pos = j.end;
+                        continue;
+                    }
+                    if j.start > pos {
+                        self.segs.push(Segment {
+                            start: pos,
+                            end: j.start,
+                            after_junk: left.is_some(),
+                            before_junk: true,
+                            junk_before: left.unwrap_or(0),
+                            junk_after: id,
+                        });
+                    }
+                    pos = j.end;
+                    left = Some(id);
+                }
+                let end = trim_end(block, pos, line.end);
+                if let Some(id) = left.filter(|_| end > pos) {
                     self.segs.push(Segment {
                         start: pos,
-                        end: j.start,
-                        after_junk: left.is_some(),
-                        before_junk: true,
-                        junk_before: left.unwrap_or(0),
-                        junk_after: id,
+                        end,
+                        after_junk: true,
+                        before_junk: false,
+                        junk_before: id,
+                        junk_after: 0,
                     });
                 }
-                pos = j.end;
-                left = Some(id);
             }
-            let end = trim_end(block, pos, line.end);
-            if let Some(id) = left.filter(|_| end > pos) {
-                self.segs.push(Segment {
-                    start: pos,
-                    end,
-                    after_junk: true,
-                    before_junk: false,
-                    junk_before: id,
-                    junk_after: 0,
-                });
+            if self.segs.is_empty() {
+                continue;
             }
+            let range = lines[0].start..lines[lines.len() - 1].next;
+            let _ = w;
+            let from = self.seo_spans.len();
+            self.seo.find(block, range, &self.segs, &mut self.seo_spans);
+            let _ = from;
+            self.seo_strings.extend_from_slice(&self.seo.strings);
         }
-        self.seo.find(block, &self.segs, &mut self.seo_spans);
+        self.seo_spans.sort_unstable();
     }
 
     fn collect_removals(&mut self) {

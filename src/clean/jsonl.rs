@@ -192,7 +192,7 @@ mod tests {
     fn run(input: &str, fields: &[&str], skip: bool) -> Result<(String, JsonlStats), JsonlError> {
         let fields: Vec<FieldPath> = fields.iter().map(|f| f.parse().unwrap()).collect();
         let mut out = Vec::new();
-        let stats = super::super::stream::run(input.as_bytes(), &mut out, 1, || {
+        let stats = super::super::stream::run(input.as_bytes(), &mut out, 1, None, || {
             JsonlCleaner::new(Options::default(), fields.clone(), skip)
         })?;
         Ok((String::from_utf8(out).unwrap(), stats))

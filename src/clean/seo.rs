@@ -361,7 +361,16 @@ impl SeoFinder {
     ///
     /// Two phases: first only the strings that could prove SEO (seen on both sides of junk),
     /// which nearly all text lacks, so it stops there cheaply; then every candidate.
-    pub fn find(&mut self, s: &[u8], segs: &[Segment], out: &mut Vec<(usize, usize)>) {
+    ///
+    /// `range` is the document (or window) the segments come from: a string's places
+    /// elsewhere in it are looked for there.
+    pub fn find(
+        &mut self,
+        s: &[u8],
+        range: std::ops::Range<usize>,
+        segs: &[Segment],
+        out: &mut Vec<(usize, usize)>,
+    ) {
         self.prefix.clear();
         self.suffix.clear();
         self.raw.clear();
@@ -383,7 +392,7 @@ impl SeoFinder {
         }
         self.collect(s, defaults);
         let found = self.places(s, segs);
-        let judge = Judge::new(s, &self.cands, &found);
+        let judge = Judge::new(s, range.clone(), &self.cands, &found);
         // A string at three junk strings proves the document's SEO strings; at two, it takes a
         // second such string, not part of the first (two places alone are also how real text
         // recurs: a heading and the sentence after it).
@@ -395,9 +404,18 @@ impl SeoFinder {
             let (x, y) = (&self.cands[a.cand], &self.cands[b.cand]);
             memchr::memmem::find(x, y).is_none() && memchr::memmem::find(y, x).is_none()
         };
-        let pair_proof = weak.iter().any(|a| weak.iter().any(|b| independent(a, b)));
+        // The second string must stand near the first: in a stream of many documents, two
+        // strings recurring in two different posts prove nothing about either.
+        let partner = |a: &Found| {
+            weak.iter().any(|b| {
+                independent(a, b)
+                    && a.hits
+                        .iter()
+                        .any(|x| b.hits.iter().any(|y| x.seg.abs_diff(y.seg) <= NEAR))
+            })
+        };
         let proves = |f: &Found| {
-            f.known || (judge.proves(f) && judge.stays(f) && (f.ev.junks >= 3 || pair_proof))
+            f.known || (judge.proves(f) && judge.stays(f) && (f.ev.junks >= 3 || partner(f)))
         };
         let debug = std::env::var_os("UNJAM_DEBUG_SEO").is_some();
         if dump {
@@ -433,7 +451,7 @@ impl SeoFinder {
         self.collect(s, defaults);
         let mut found = self.places(s, segs);
         drop_dominated(&mut found, &self.cands);
-        let judge = Judge::new(s, &self.cands, &found);
+        let judge = Judge::new(s, range.clone(), &self.cands, &found);
         if dump {
             self.dump(s, segs, &found, &judge, 2);
         }
@@ -455,15 +473,19 @@ impl SeoFinder {
             }
             ok
         });
-        let near = |seg: usize| {
-            let i = proof_segs.partition_point(|&p| p + NEAR < seg);
-            proof_segs.get(i).is_some_and(|&p| p <= seg + NEAR)
-        };
-        for f in &mut found {
-            if !f.known {
-                f.hits.retain(|h| near(h.seg));
-            }
+        // Proven places must be dense around every place of a string taken: a proven document
+        // has SEO strings at most of its junk strings; a post next to it in a stream has none.
+        let mut dense = vec![0u32; segs.len() + 1];
+        for (k, _) in segs.iter().enumerate() {
+            dense[k + 1] = dense[k] + u32::from(proof_segs.binary_search(&k).is_ok());
         }
+        let near = |seg: usize| {
+            let (a, b) = (seg.saturating_sub(NEAR), (seg + NEAR + 1).min(segs.len()));
+            let proven = dense[b] - dense[a];
+            proven >= 1 && 4 * proven as usize >= b - a
+        };
+        // A string is taken where all of its places lie among proven ones.
+        found.retain(|f| f.known || f.hits.iter().all(|h| near(h.seg)));
 
         // Each junk side takes the longest string found there (`论坛名 - 标题` over `论坛名`).
         found.sort_by_key(|f| std::cmp::Reverse(self.cands[f.cand].len()));
@@ -848,7 +870,7 @@ const ACCEPT_SEAM_BOTH: f32 = -8.0;
 const ACCEPT_SEAM_ONE: f32 = -4.0;
 /// A place taken must lie this near (in segments) to a place of a proving string: in a stream
 /// of many documents, one proven post does not make strings of another one Discuz's.
-const NEAR: usize = 24;
+const NEAR: usize = 12;
 
 /// Drop candidates whose places are a strict subset of another's: artefacts of a common prefix
 /// or suffix that ran into real text (`o',国内 Linux ...` beside `国内 Linux ...`). Only
@@ -899,6 +921,8 @@ fn drop_dominated(found: &mut Vec<Found>, cands: &[Vec<u8>]) {
 /// The tests a candidate must pass, over one set of found candidates.
 struct Judge<'a> {
     s: &'a [u8],
+    /// The document (or window) the string must not stand elsewhere in.
+    range: std::ops::Range<usize>,
     cands: &'a [Vec<u8>],
     /// Places of every candidate, sorted, with running maximum ends.
     places: Vec<(usize, usize)>,
@@ -906,7 +930,12 @@ struct Judge<'a> {
 }
 
 impl<'a> Judge<'a> {
-    fn new(s: &'a [u8], cands: &'a [Vec<u8>], found: &[Found]) -> Self {
+    fn new(
+        s: &'a [u8],
+        range: std::ops::Range<usize>,
+        cands: &'a [Vec<u8>],
+        found: &[Found],
+    ) -> Self {
         let mut places: Vec<(usize, usize)> = found
             .iter()
             .flat_map(|f| f.hits.iter().map(|h| (h.at, h.at + h.len)))
@@ -922,6 +951,7 @@ impl<'a> Judge<'a> {
             .collect();
         Judge {
             s,
+            range,
             cands,
             places,
             reach,
@@ -955,7 +985,8 @@ impl<'a> Judge<'a> {
     fn stays(&self, f: &Found) -> bool {
         let c = &self.cands[f.cand];
         let mut elsewhere = 0;
-        for pos in memchr::memmem::find_iter(self.s, c) {
+        let lo = self.range.start;
+        for pos in memchr::memmem::find_iter(&self.s[self.range.clone()], c).map(|p| p + lo) {
             if !f.hits.iter().any(|h| h.at == pos) && !self.covered(pos, pos + c.len()) {
                 elsewhere += 1;
                 if elsewhere > f.hits.len() / 4 {
@@ -1157,7 +1188,7 @@ mod tests {
             })
             .collect();
         let mut out = Vec::new();
-        SeoFinder::default().find(s.as_bytes(), &segs, &mut out);
+        SeoFinder::default().find(s.as_bytes(), 0..s.len(), &segs, &mut out);
         out.sort_unstable();
         out.iter().map(|&(a, b)| s[a..b].to_string()).collect()
     }

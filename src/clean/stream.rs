@@ -32,8 +32,15 @@ pub struct Chunker<R> {
     consumed: usize,
     eof: bool,
     starts_line: bool,
+    /// No block handed out yet: the next one starts the input.
+    at_start: bool,
+    /// The last block ended a document (a record of `separator`).
+    doc_ended: bool,
     /// Cut lines longer than [`LONG_LINE`] into pieces (else a block grows to hold the line).
     pub split_long_lines: bool,
+    /// Records are separated by this byte (`-z`): blocks end after one where they can, so a
+    /// record is one document unless it is longer than a block.
+    pub separator: Option<u8>,
 }
 
 impl<R: Read> Chunker<R> {
@@ -46,7 +53,10 @@ impl<R: Read> Chunker<R> {
             consumed: 0,
             eof: false,
             starts_line: true,
+            at_start: true,
+            doc_ended: true,
             split_long_lines: true,
+            separator: None,
         }
     }
 
@@ -56,14 +66,22 @@ impl<R: Read> Chunker<R> {
         self.consumed = 0;
         loop {
             let data = &self.buf[self.start..self.end];
-            if let Some((len, ends_line)) = cut(data, self.eof, self.split_long_lines) {
+            if let Some((len, ends_line)) =
+                cut(data, self.eof, self.split_long_lines, self.separator)
+            {
                 if len == 0 {
                     return Ok(None);
                 }
+                let at_end = self.eof && len == data.len();
+                let ends_record = self.separator.is_some_and(|sep| data[len - 1] == sep);
                 let edges = Edges {
                     starts_line: self.starts_line,
                     ends_line,
+                    starts_doc: self.at_start || (self.separator.is_some() && self.doc_ended),
+                    ends_doc: at_end || ends_record,
                 };
+                self.at_start = false;
+                self.doc_ended = ends_record;
                 self.starts_line = ends_line;
                 self.consumed = len;
                 return Ok(Some((&self.buf[self.start..self.start + len], edges)));
@@ -101,7 +119,16 @@ impl<R: Read> Chunker<R> {
 }
 
 /// Where to end the next block of `buf`: `(length, ends_at_line_end)`, or `None` to read more.
-fn cut(buf: &[u8], eof: bool, split_long: bool) -> Option<(usize, bool)> {
+/// With a record separator, a block ends after one when one follows [`BLOCK`] closely enough,
+/// else it is cut as lines are.
+fn cut(buf: &[u8], eof: bool, split_long: bool, sep: Option<u8>) -> Option<(usize, bool)> {
+    if let Some(sep) = sep {
+        if buf.len() >= BLOCK {
+            if let Some(i) = memchr(sep, &buf[BLOCK - 1..(BLOCK + LONG_LINE).min(buf.len())]) {
+                return Some((BLOCK + i, true));
+            }
+        }
+    }
     if buf.len() >= BLOCK {
         if let Some(i) = memchr(b'\n', &buf[BLOCK - 1..]) {
             if BLOCK - 1 + i < BLOCK + LONG_LINE || !split_long {
@@ -158,12 +185,14 @@ pub fn clean_slice(data: &[u8], cleaner: &mut Cleaner, out: &mut Vec<u8>, stats:
     let mut rest = data;
     let mut starts_line = true;
     while !rest.is_empty() {
-        let (len, ends_line) = cut(rest, false, true)
-            .or_else(|| cut(rest, true, true))
+        let (len, ends_line) = cut(rest, false, true, cleaner.options().separator)
+            .or_else(|| cut(rest, true, true, cleaner.options().separator))
             .expect("cut at end of input always cuts");
         let edges = Edges {
             starts_line,
             ends_line,
+            starts_doc: rest.len() == data.len(),
+            ends_doc: len == rest.len(),
         };
         cleaner.clean_block(&rest[..len], edges, out, stats);
         starts_line = ends_line;
@@ -220,7 +249,9 @@ pub fn clean_stream<R: Read + Send, W: Write>(
     opts: &Options,
     threads: usize,
 ) -> io::Result<Stats> {
-    run(reader, writer, threads, || Cleaner::new(opts.clone()))
+    run(reader, writer, threads, opts.separator, || {
+        Cleaner::new(opts.clone())
+    })
 }
 
 /// Run processors made by `make` over `reader`, writing their output to `writer` in input order.
@@ -231,6 +262,7 @@ pub fn run<R, W, P, F>(
     reader: R,
     writer: &mut W,
     threads: usize,
+    separator: Option<u8>,
     make: F,
 ) -> Result<P::Stats, P::Error>
 where
@@ -242,6 +274,7 @@ where
     let mut stats = P::Stats::default();
     let mut chunker = Chunker::new(reader);
     chunker.split_long_lines = P::SPLIT_LONG_LINES;
+    chunker.separator = separator;
     if threads <= 1 {
         let mut p = make();
         let mut out = Vec::with_capacity(BLOCK + LONG_LINE);
@@ -338,19 +371,19 @@ mod tests {
     fn cuts_are_at_newlines_after_block_size() {
         let mut data = vec![b'a'; BLOCK + 10];
         data[BLOCK + 3] = b'\n';
-        assert_eq!(cut(&data, false, true), Some((BLOCK + 4, true)));
-        assert_eq!(cut(&data[..100], false, true), None);
-        assert_eq!(cut(&data[..100], true, true), Some((100, true)));
+        assert_eq!(cut(&data, false, true, None), Some((BLOCK + 4, true)));
+        assert_eq!(cut(&data[..100], false, true, None), None);
+        assert_eq!(cut(&data[..100], true, true, None), Some((100, true)));
     }
 
     #[test]
     fn long_line_is_cut_between_cjk_characters() {
         let mut data = "中".repeat((BLOCK + LONG_LINE) / 3 + 10).into_bytes();
         data.insert(0, b'x');
-        let (len, ends) = cut(&data, false, true).unwrap();
+        let (len, ends) = cut(&data, false, true, None).unwrap();
         assert!(!ends);
         assert!(std::str::from_utf8(&data[1..len]).is_ok());
-        assert_eq!(cut(&data, false, false), None);
+        assert_eq!(cut(&data, false, false, None), None);
     }
 
     #[test]

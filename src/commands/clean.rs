@@ -120,6 +120,7 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
             mark: args
                 .mark
                 .then(|| (MARK_OPEN.to_owned(), MARK_CLOSE.to_owned())),
+            separator: args.null_data.then_some(0),
             known_seo,
         },
         threads,
@@ -313,7 +314,7 @@ fn clean_one(
             }),
         Some((fields, skip)) => {
             let make = || JsonlCleaner::new(opts.clone(), fields.clone(), *skip);
-            stream::run(reader, out, plan.threads, make)
+            stream::run(reader, out, plan.threads, None, make)
                 .map(Counts::Jsonl)
                 .map_err(|e| match e {
                     JsonlError::Io(e) if out.failed => Failure::Write(e),
