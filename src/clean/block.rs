@@ -2,7 +2,7 @@
 
 use super::boilerplate::{is_boilerplate, may_be_boilerplate};
 use super::detect;
-use super::detect::{scan_line, Junk, Scratch, Side};
+use super::detect::{scan_line, scan_line_cut, Junk, Scratch, Side};
 use super::evidence;
 use super::grammar::{self, Grammar, Unit};
 use super::seo::{KnownSeo, Segment, SeoFinder};
@@ -276,6 +276,45 @@ impl Cleaner {
                 _ => line.start,
             };
             line.boilerplate_gate = may_be_boilerplate(&block[text_start..line.end]);
+        }
+        // Junk cut off at an edge of a document (an excerpt, a truncated record) is shorter
+        // than five units; it is looked for only where the rest of the document shows the
+        // jammer (two junk strings on other lines), never otherwise.
+        for (i, first_line) in [(0, true), (n.saturating_sub(1), false)] {
+            if n == 0 || (first_line && !edges.starts_doc) || (!first_line && !edges.ends_doc) {
+                continue;
+            }
+            let line = &self.lines[i];
+            if self.junk.len() - line.junk.len() < 2 {
+                continue;
+            }
+            let at_start = i > 0 || edges.starts_line;
+            let at_end = line.next > line.end || (i + 1 == n && edges.ends_line);
+            let mut found = Vec::new();
+            scan_line_cut(
+                block,
+                line.start,
+                line.end,
+                (at_start, at_end),
+                (first_line, !first_line),
+                &mut self.scratch,
+                &mut found,
+            );
+            let before: usize = self.junk[line.junk.clone()]
+                .iter()
+                .map(|j| j.end - j.start)
+                .sum();
+            let after: usize = found.iter().map(|j| j.end - j.start).sum();
+            if after > before {
+                let range = line.junk.clone();
+                let grow = found.len() as isize - range.len() as isize;
+                self.junk.splice(range.clone(), found);
+                self.lines[i].junk = range.start..(range.end as isize + grow) as usize;
+                for l in &mut self.lines[i + 1..] {
+                    l.junk = (l.junk.start as isize + grow) as usize
+                        ..(l.junk.end as isize + grow) as usize;
+                }
+            }
         }
     }
 

@@ -100,8 +100,34 @@ pub fn scan_line(
     scratch: &mut Scratch,
     out: &mut Vec<Junk>,
 ) {
+    scan_line_cut(
+        s,
+        start,
+        end,
+        (at_line_start, at_line_end),
+        (false, false),
+        scratch,
+        out,
+    )
+}
+
+/// [`scan_line`] on the first (`cut.0`) or last (`cut.1`) line of a document that shows the
+/// jammer: there a junk string may have been cut off by an excerpt or a truncated record, and
+/// fewer than five of its units are left (the last one perhaps without its `c2`).
+pub fn scan_line_cut(
+    s: &[u8],
+    start: usize,
+    end: usize,
+    (at_line_start, at_line_end): (bool, bool),
+    cut: (bool, bool),
+    scratch: &mut Scratch,
+    out: &mut Vec<Junk>,
+) {
+    // Two units at least: one alone is as often a word (`-r`, `# C`).
+    let min_start = if cut.0 { 2 } else { MIN_UNITS };
+    let min_end = if cut.1 { 2 } else { MIN_UNITS };
     // Shortest junk: a bare c2 plus four ws units, 9 bytes.
-    if end - start < 9 {
+    if end - start < 9 && !cut.0 && !cut.1 {
         return;
     }
     let mut p = start;
@@ -133,7 +159,7 @@ pub fn scan_line(
     let mut floor = start;
     let mut end_taken: Option<(usize, Grammar)> = None;
     while at_line_start && from < q && (s[from] < 0x80 || s[from] == 0xC2) {
-        if !may_open_units(s, from, q) || !two_units(s, from, q, true) {
+        if !cut.0 && (!may_open_units(s, from, q) || !two_units(s, from, q, true)) {
             break;
         }
         let mut taken = None;
@@ -141,15 +167,15 @@ pub fn scan_line(
             grammar::run_fwd(s, from, g, true, &mut scratch.fwd);
             let units = &scratch.fwd;
             let n = units.len();
-            if n < MIN_UNITS {
+            if n < min_start {
                 continue;
             }
-            let allowed = edge_mask(s, g, units, None);
-            if n <= MAX_UNITS_LINE && units[n - 1].end == q && at_line_end {
+            let allowed = edge_mask(s, g, units, None, cut.0);
+            if n >= MIN_UNITS && n <= MAX_UNITS_LINE && units[n - 1].end == q && at_line_end {
                 // The rest of the line parses as units: junk at one or both edges, or text.
                 let mut rev = units.to_vec();
                 rev.reverse();
-                let allowed_end = edge_mask(s, g, &rev, Some(p));
+                let allowed_end = edge_mask(s, g, &rev, Some(p), false);
                 let (a, b) =
                     evidence::split_whole(s, q, g, units, allowed, allowed_end, &mut scratch.ev);
                 if a + b == n {
@@ -174,7 +200,7 @@ pub fn scan_line(
                 }
                 continue;
             }
-            let k = evidence::split_start(s, q, g, units, MIN_UNITS, allowed, &mut scratch.ev);
+            let k = evidence::split_start(s, q, g, units, min_start, allowed, &mut scratch.ev);
             if k > 0 {
                 taken = Some((from, units[k - 1].end, g, units[0].c1 == C1::Bare));
                 break;
@@ -222,8 +248,13 @@ pub fn scan_line(
         hi = j.start;
         to = j.start - trailing_pad_len(s, j.start, lo);
     }
+    // A last unit cut in half at the end of a document: its c1 alone (taken with the units
+    // before it, as the junk reaches to `q`).
+    if cut.1 && to > lo + 1 && grammar::is_c1(s[to - 1]) && grammar::is_c2(s[to - 2]) {
+        to -= 1;
+    }
     while at_line_end && to > lo && grammar::is_c2(s[to - 1]) {
-        if !may_close_units(s, to, lo) {
+        if !cut.1 && !may_close_units(s, to, lo) {
             break;
         }
         let bare_at = (at_line_start && lo == p).then_some(p);
@@ -231,12 +262,12 @@ pub fn scan_line(
         for g in [Grammar::Triple, Grammar::Pair] {
             grammar::run_bwd(s, to, lo, g, bare_at, &mut scratch.bwd);
             let units = &scratch.bwd;
-            if units.len() < MIN_UNITS {
+            if units.len() < min_end {
                 continue;
             }
             // A bare unit at the line start is no inner boundary.
-            let allowed = edge_mask(s, g, units, Some(lo));
-            let k = evidence::split_end(s, lo, g, units, MIN_UNITS, allowed, &mut scratch.ev);
+            let allowed = edge_mask(s, g, units, Some(lo), cut.1);
+            let k = evidence::split_end(s, lo, g, units, min_end, allowed, &mut scratch.ev);
             if k > 0 {
                 taken = Some((units[k - 1].start, g));
                 break;
@@ -315,8 +346,19 @@ fn may_close_units(s: &[u8], end: usize, floor: usize) -> bool {
 /// end, where the junk meets the text. A bare `c2` stands for a `c1` that was lost: a space
 /// trimmed at the line start, or a NUL a browser dropped; so it may open a string at a line
 /// start (`bare_ok_at`) or close one at a line end, but not stand next to the text.
-fn edge_mask(s: &[u8], g: Grammar, units: &[Unit], bare_ok_at: Option<usize>) -> u64 {
-    let mut mask = plausible_prefixes(s, g, units);
+fn edge_mask(s: &[u8], g: Grammar, units: &[Unit], bare_ok_at: Option<usize>, cut: bool) -> u64 {
+    let mut mask = if cut {
+        // A cut-off string is short: only the randomness test applies.
+        let mut m = 0u64;
+        for k in 1..=units.len().min(63) {
+            if grammar::looks_random(&units[..k]) {
+                m |= 1 << k;
+            }
+        }
+        m
+    } else {
+        plausible_prefixes(s, g, units)
+    };
     for (i, u) in units.iter().enumerate().take(63).skip(1) {
         if u.c1 == C1::Bare && bare_ok_at != Some(u.start) {
             mask &= !(1 << (i + 1));

@@ -106,6 +106,24 @@ pub fn length_cost(k: usize) -> Cost {
         .unwrap_or(NEVER)
 }
 
+/// The length cost of `k` units where strings may be as short as `min_units`: below five units
+/// the string was cut off at the edge of its document (an excerpt, a truncated record), and
+/// how many of its units are left says nothing.
+///
+/// A document rarely starts or ends inside junk (posts do not: their first line has no break
+/// before it, their last none after), so such a reading also pays [`CUT_PRIOR`].
+#[inline]
+fn cut_length_cost(k: usize, min_units: usize) -> Cost {
+    if min_units < MIN_UNITS {
+        CUT_PRIOR
+    } else {
+        length_cost(k)
+    }
+}
+
+/// Prior cost of a junk string cut off at a document edge: one document in 256.
+const CUT_PRIOR: Cost = 8 * BIT;
+
 /// Cost of one unit under the generator.
 pub fn unit_cost(g: Grammar, units: &[Unit]) -> Cost {
     // 28 x 64 values: 10.81 bits; 4.x/5.x pairs (control characters seen) 60 x 64: 11.91.
@@ -363,16 +381,18 @@ pub fn split_start(
     let mut stopped = false;
     let mut k = kmax;
     loop {
-        if k >= min_units {
-            let junk = if allowed & (1 << k) != 0 {
-                k as Cost * unit + length_cost(k)
+        if k >= min_units || k == 0 {
+            let junk = if k == 0 {
+                0
+            } else if allowed & (1 << k) != 0 {
+                k as Cost * unit + cut_length_cost(k, min_units)
             } else {
                 NEVER
             };
             let c = junk.saturating_add(text_cost(&win, inline));
             best = best.min(c);
             costs.push((k, c));
-            if c < NEVER && c > best.saturating_add(STOP) && k < kmax {
+            if k > 0 && c < NEVER && c > best.saturating_add(STOP) && k < kmax {
                 stopped = true;
                 break;
             }
@@ -454,7 +474,7 @@ pub fn split_end(
             let junk = if k == 0 {
                 0
             } else if allowed & (1 << k) != 0 {
-                k as Cost * unit + length_cost(k)
+                k as Cost * unit + cut_length_cost(k, min_units)
             } else {
                 NEVER
             };
