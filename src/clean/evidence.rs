@@ -180,6 +180,8 @@ fn back_symbols(s: &[u8], mut end: usize, n: usize, floor: usize) -> usize {
 pub struct Scratch {
     syms: Vec<(u8, usize)>,
     costs: Vec<(usize, Cost)>,
+    /// The junk part of each reading's cost (for rescoring the text part).
+    junks: Vec<Cost>,
     sums: Vec<Cost>,
 }
 
@@ -375,8 +377,9 @@ pub fn split_start(
         }
     };
     let unit = unit_cost(g, &units[..kmax]);
-    let costs = &mut scratch.costs;
+    let Scratch { costs, junks, .. } = scratch;
     costs.clear();
+    junks.clear();
     let mut best = NEVER;
     let mut stopped = false;
     let mut k = kmax;
@@ -392,6 +395,7 @@ pub fn split_start(
             let c = junk.saturating_add(text_cost(&win, inline));
             best = best.min(c);
             costs.push((k, c));
+            junks.push(junk);
             if k > 0 && c < NEVER && c > best.saturating_add(STOP) && k < kmax {
                 stopped = true;
                 break;
@@ -419,10 +423,48 @@ pub fn split_start(
         k -= 1;
     }
     let _ = stopped;
+    if close(costs) {
+        // Read the text again with four symbols of context, over a longer window.
+        let w6 = skip_symbols(s, units[kmax - 1].end, 6, q);
+        for (r, &junk) in costs.iter_mut().zip(junks.iter()) {
+            if junk >= NEVER {
+                continue;
+            }
+            let mut x = if r.0 == 0 {
+                units[0].start
+            } else {
+                units[r.0 - 1].end
+            };
+            // Leading whitespace is layout.
+            loop {
+                if x < w6 && matches!(s[x], b' ' | b'\t') {
+                    x += 1;
+                } else if x + 1 < w6 && s[x] == 0xC2 && s[x + 1] == 0xA0 {
+                    x += 2;
+                } else {
+                    break;
+                }
+            }
+            let fwd = textmodel::text_cost5(s, x, w6, [EDGE; 4], w6 == q);
+            let bwd =
+                textmodel::text_cost5_bwd(s, x, w6, textmodel::context4_after(s, w6, q), true);
+            r.1 = junk + (fwd + bwd) / 2;
+        }
+    }
     let k = decide(costs);
     show("start", s, units, costs, k);
     k
 }
+
+/// Is the decision among these readings close enough to read the text again with the longer
+/// model? The best reading and another within [`CLOSE`].
+fn close(costs: &[(usize, Cost)]) -> bool {
+    let best = costs.iter().map(|r| r.1).min().unwrap_or(NEVER);
+    best < NEVER && costs.iter().filter(|r| r.1 <= best + CLOSE).count() > 1
+}
+
+/// Readings closer than this (16 bits) are read again with the longer model.
+const CLOSE: Cost = 16 * BIT;
 
 /// How many of `units`, parsed backward from the end of a line's text (nearest first), are a
 /// junk string; the line's text starts at `p`.
@@ -465,8 +507,9 @@ pub fn split_end(
         rest + textmodel::cost(win.buf[y - 2], win.buf[y - 1], EDGE)
     };
     let unit = unit_cost(g, &units[..kmax]);
-    let costs = &mut scratch.costs;
+    let Scratch { costs, junks, .. } = scratch;
     costs.clear();
+    junks.clear();
     let mut best = NEVER;
     let mut k = kmax;
     loop {
@@ -481,6 +524,7 @@ pub fn split_end(
             let c = junk.saturating_add(text_cost(&win, inline));
             best = best.min(c);
             costs.push((k, c));
+            junks.push(junk);
             if k > 0 && c < NEVER && c > best.saturating_add(STOP) && k < kmax {
                 break;
             }
@@ -501,6 +545,31 @@ pub fn split_end(
             inline += win.inline_cost(j);
         }
         k = if k <= min_units { 0 } else { k - 1 };
+    }
+    if close(costs) {
+        // Read the text again with four symbols of context, from further back.
+        let w6 = back_symbols(s, units[kmax - 1].start, 6, p);
+        let ctx = textmodel::context4_before(s, w6, p);
+        // The backward reading goes on four symbols before the window, where it still sees
+        // what differs between the readings.
+        let w10 = back_symbols(s, w6, 4, p);
+        for (r, &junk) in costs.iter_mut().zip(junks.iter()) {
+            if junk >= NEVER {
+                continue;
+            }
+            let y = if r.0 == 0 {
+                units[0].end
+            } else {
+                units[r.0 - 1].start
+            };
+            let fwd = textmodel::text_cost5(s, w6, y, ctx, true);
+            let mut yt = y;
+            while yt > w10 && matches!(s[yt - 1], b' ' | b'\t') {
+                yt -= 1;
+            }
+            let bwd = textmodel::text_cost5_bwd(s, w10, yt, [EDGE; 4], w10 == p);
+            r.1 = junk + (fwd + bwd) / 2;
+        }
     }
     let k = decide(costs);
     show("end", s, units, costs, k);

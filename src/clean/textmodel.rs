@@ -144,6 +144,248 @@ pub fn sym_bwd(s: &[u8], end: usize, floor: usize) -> (u8, usize) {
     }
 }
 
+// ---------------------------------------------------------------- the longer model
+
+/// The same text read with four symbols of context (5-grams over 4-grams over the trigram,
+/// interpolated, pruned to n-grams seen three times, or twice for 4-grams): a trigram forgets a
+/// word after two letters, so `yarn` and `arn` after a line start look alike to it. Used where a
+/// decision is close ([`evidence`](super::evidence)); loaded on first use.
+static MODEL5: &[u8] = include_bytes!("textmodel5.bin");
+
+struct Table {
+    keys: Vec<u64>,
+    costs: Vec<u8>,
+}
+
+impl Table {
+    fn get(&self, key: u64) -> Option<Cost> {
+        self.keys
+            .binary_search(&key)
+            .ok()
+            .map(|i| self.costs[i] as Cost)
+    }
+}
+
+struct Higher {
+    e4: Table,
+    b4: Table,
+    e5: Table,
+    b5: Table,
+}
+
+/// A model with four symbols of context: a dense trigram under sparse 4- and 5-grams.
+struct Long {
+    tri: &'static [u8],
+    high: Higher,
+}
+
+impl Long {
+    /// Cost of symbol `e` after the four symbols `ctx` (in the model's reading order).
+    fn cost5(&self, ctx: [u8; 4], e: u8) -> Cost {
+        let [a, b, c, d] = ctx;
+        let h = &self.high;
+        let v = V as u64;
+        let k4 = ((b as u64 * v + c as u64) * v + d as u64) * v + e as u64;
+        let k5 = a as u64 * v * v * v * v + k4;
+        if let Some(x) = h.e5.get(k5) {
+            return x;
+        }
+        let bow5 = h.b5.get(k5 / v).unwrap_or(0);
+        if let Some(x) = h.e4.get(k4) {
+            return bow5 + x;
+        }
+        let tri = *self
+            .tri
+            .get((c as usize * V + d as usize) * V + e as usize)
+            .unwrap_or(&255) as Cost;
+        bow5 + h.b4.get(k4 / v).unwrap_or(0) + tri
+    }
+}
+
+fn higher() -> Option<&'static Long> {
+    static H: std::sync::OnceLock<Option<Long>> = std::sync::OnceLock::new();
+    H.get_or_init(|| {
+        Some(Long {
+            tri: table(),
+            high: parse_higher(MODEL5)?,
+        })
+    })
+    .as_ref()
+}
+
+/// The backward model: the same text read from each line's end, so that it says what
+/// precedes a string (`arn` after a line start is a word cut in two).
+static MODEL_BWD: &[u8] = include_bytes!("textmodel_bwd.bin");
+
+fn backward() -> Option<&'static Long> {
+    static B: std::sync::OnceLock<Option<Long>> = std::sync::OnceLock::new();
+    B.get_or_init(|| {
+        let b = MODEL_BWD;
+        if b.get(..8)? != b"UNJAMTMB" {
+            return None;
+        }
+        let n = u32::from_le_bytes(b.get(12..16)?.try_into().ok()?) as usize;
+        let tri = b.get(16..16 + n)?;
+        (n == V * V * V).then_some(())?;
+        Some(Long {
+            tri,
+            high: parse_higher(&b[16 + n..])?,
+        })
+    })
+    .as_ref()
+}
+
+/// The tables of a `textmodel5.bin` section (see `tools/textmodel/train.py`); `None` if
+/// malformed.
+fn parse_higher(b: &[u8]) -> Option<Higher> {
+    if b.get(..8)? != b"UNJAMTM5"
+        || u16::from_le_bytes([b[8], b[9]]) != ALPHABET_VERSION
+        || u16::from_le_bytes([b[10], b[11]]) as usize != V
+    {
+        return None;
+    }
+    let mut at = 12;
+    let mut table = |width: usize| -> Option<Table> {
+        let n = u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize;
+        at += 4;
+        let keys_end = at + n * width;
+        let keys = b
+            .get(at..keys_end)?
+            .chunks_exact(width)
+            .map(|c| {
+                let mut k = [0u8; 8];
+                k[..width].copy_from_slice(c);
+                u64::from_le_bytes(k)
+            })
+            .collect();
+        let costs = b.get(keys_end..keys_end + n)?.to_vec();
+        at = keys_end + n;
+        Some(Table { keys, costs })
+    };
+    Some(Higher {
+        e4: table(4)?,
+        b4: table(4)?,
+        e5: table(5)?,
+        b5: table(4)?,
+    })
+}
+
+/// Do the longer models load (a unit test checks the embedded files)?
+pub fn check_higher() -> bool {
+    higher().is_some() && backward().is_some()
+}
+
+/// Cost of symbol `e` after the four symbols `ctx`, with the longer forward model.
+pub fn cost5(ctx: [u8; 4], e: u8) -> Cost {
+    match higher() {
+        Some(h) => h.cost5(ctx, e),
+        None => cost(ctx[2], ctx[3], e),
+    }
+}
+
+/// Cost of `s[from..to]` read backward (each symbol given the four after it): `after` are the
+/// four symbols following `to` in text order (`EDGE` past the line end), and `bol` adds the
+/// line start before `from`. Where the backward model is missing, nothing (0).
+pub fn text_cost5_bwd(s: &[u8], from: usize, to: usize, after: [u8; 4], bol: bool) -> Cost {
+    let Some(m) = backward() else {
+        return 0;
+    };
+    // In the backward model's reading order, the context of the symbol before `to` is the
+    // four symbols after it, farthest first.
+    let mut ctx = [after[3], after[2], after[1], after[0]];
+    let mut total = 0;
+    let mut i = to;
+    while i > from {
+        let (sym, start) = sym_bwd(s, i, from);
+        total += m.cost5(ctx, sym);
+        ctx = [ctx[1], ctx[2], ctx[3], sym];
+        i = start;
+    }
+    if bol {
+        total += m.cost5(ctx, EDGE);
+    }
+    total
+}
+
+/// The four symbols from byte `at` on (in text order), `EDGE` past `line_end`.
+pub fn context4_after(s: &[u8], at: usize, line_end: usize) -> [u8; 4] {
+    let mut out = [EDGE; 4];
+    let mut i = at;
+    for o in &mut out {
+        if i >= line_end {
+            break;
+        }
+        let (c, next) = sym_fwd(s, i);
+        *o = c;
+        i = next;
+    }
+    out
+}
+
+/// Cost of `s[from..to]` read as text with the longer model, after the context `ctx`, plus the
+/// line end when `eol` (trailing whitespace before it free).
+pub fn text_cost5(s: &[u8], from: usize, to: usize, ctx: [u8; 4], eol: bool) -> Cost {
+    let mut c = ctx;
+    let mut total = 0;
+    let mut i = from;
+    let mut pending_ws = 0;
+    while i < to {
+        let (sym, next) = sym_fwd(s, i);
+        let x = cost5(c, sym);
+        // Whitespace right before the line end is layout: counted only if text follows.
+        if sym == 1 || sym == TAB {
+            pending_ws += x;
+        } else {
+            total += pending_ws + x;
+            pending_ws = 0;
+        }
+        c = [c[1], c[2], c[3], sym];
+        i = next;
+    }
+    if eol {
+        // The line end after the last non-whitespace symbols.
+        let mut k = to;
+        let mut ctx_end = c;
+        if pending_ws > 0 {
+            let mut syms = Vec::new();
+            let mut j = from;
+            while j < to {
+                let (sym, next) = sym_fwd(s, j);
+                syms.push(sym);
+                j = next;
+            }
+            while syms.last().is_some_and(|&x| x == 1 || x == TAB) {
+                syms.pop();
+            }
+            let mut full: Vec<u8> = ctx.to_vec();
+            full.extend(syms);
+            let n = full.len();
+            ctx_end = [full[n - 4], full[n - 3], full[n - 2], full[n - 1]];
+            k = 0;
+        }
+        let _ = k;
+        total += cost5(ctx_end, EDGE);
+    } else {
+        total += pending_ws;
+    }
+    total
+}
+
+/// The four symbols before byte `at` as context (line edges where the line starts).
+pub fn context4_before(s: &[u8], at: usize, line_start: usize) -> [u8; 4] {
+    let mut out = [EDGE; 4];
+    let mut end = at;
+    for k in (0..4).rev() {
+        if end <= line_start {
+            break;
+        }
+        let (c, start) = sym_bwd(s, end, line_start);
+        out[k] = c;
+        end = start;
+    }
+    out
+}
+
 /// Cost of `s[from..to]` read as real text, the first symbol after the two symbols of context
 /// `ctx`, plus the line end when `eol`.
 pub fn text_cost(s: &[u8], from: usize, to: usize, ctx: (u8, u8), eol: bool) -> Cost {
@@ -191,6 +433,15 @@ mod tests {
     #[test]
     fn embedded_table_matches_this_alphabet() {
         assert!(check());
+        assert!(check_higher());
+    }
+
+    #[test]
+    fn the_longer_model_knows_words() {
+        // `- yarn add` read from a line start against `arn add` after junk: the trigram cannot
+        // tell them apart after two letters; four symbols of context can.
+        let t = |s: &str| text_cost5(s.as_bytes(), 0, s.len(), [EDGE; 4], false);
+        assert!(t("- yarn add") + 10 * BIT < t("arn add") + 11 * BIT + 7 * BIT);
     }
 
     #[test]

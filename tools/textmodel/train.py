@@ -141,15 +141,90 @@ def catalog_lines(locale_dir, skip):
 
 
 # ---------------------------------------------------------------- model
-def count(lines, c3):
+def count(lines, c3, c4, c5, w=1, backward=False):
+    """Trigram counts (c3), and 4-gram and 5-gram counts (c4, c5) weighted by w; `backward`
+    reads each line from its end (a model of what precedes a string)."""
     for line in lines:
         line = line.rstrip("\r")
-        a = b = EDGE
-        for ch in line:
-            s = sym(ch)
-            c3[(a * V + b) * V + s] += 1
-            a, b = b, s
-        c3[(a * V + b) * V + EDGE] += 1
+        body = [sym(ch) for ch in line]
+        if backward:
+            body.reverse()
+        syms = [EDGE, EDGE, EDGE, EDGE] + body + [EDGE]
+        for i in range(4, len(syms)):
+            a, b, c, d, e = syms[i - 4:i + 1]
+            c3[(c * V + d) * V + e] += w
+            k4 = ((b * V + c) * V + d) * V + e
+            c4[k4] += w
+            c5[a * V ** 4 + k4] += w
+
+
+def higher_orders(c4, c5, tri, d=0.75, keep4=2, keep5=3):
+    """Interpolated absolute discounting for 4-grams over the trigram, and 5-grams over that.
+
+    Returns (entries4, bows4, entries5, bows5): -log2 p for kept n-grams (count >= keep), and
+    the back-off weight of each context, so that an n-gram not kept costs bow + lower order."""
+    def contexts(counts, order):
+        tot, types = defaultdict(int), defaultdict(int)
+        for k, n in counts.items():
+            h = k // V
+            tot[h] += n
+            types[h] += 1
+        return tot, types
+
+    def p3(k4):
+        return tri[k4 % (V ** 3)]
+
+    tot4, typ4 = contexts(c4, 4)
+    p4 = {}
+    bows4 = {}
+    for h, t in tot4.items():
+        bows4[h] = d * typ4[h] / t
+    for k, n in c4.items():
+        h = k // V
+        p4[k] = max(n - d, 0) / tot4[h] + bows4[h] * p3(k)
+
+    def p4_of(k4):
+        if k4 in p4:
+            return p4[k4]
+        return bows4.get(k4 // V, 1.0) * p3(k4)
+
+    tot5, typ5 = contexts(c5, 5)
+    entries5, bows5 = {}, {}
+    for h, t in tot5.items():
+        bows5[h] = d * typ5[h] / t
+    for k, n in c5.items():
+        if n >= keep5:
+            h = k // V
+            entries5[k] = max(n - d, 0) / tot5[h] + bows5[h] * p4_of(k % (V ** 4))
+    entries4 = {k: v for k, v in p4.items() if c4[k] >= keep4}
+    # A 5-gram whose probability the lower orders already give (within half a bit) need not be
+    # kept: it would only repeat them.
+    for k in list(entries5):
+        lower = bows5[k // V] * p4_of(k % (V ** 4))
+        if abs(math.log2(entries5[k]) - math.log2(lower)) < 0.5:
+            del entries5[k]
+    # Back-off weights only for contexts that keep an n-gram; elsewhere the lower order stands
+    # as it is (a context never seen, or with nothing of its own worth keeping).
+    bows4 = {k // V: bows4[k // V] for k in entries4}
+    bows5 = {k // V: bows5[k // V] for k in entries5}
+    return entries4, bows4, entries5, bows5
+
+
+def write_higher(path, entries4, bows4, entries5, bows5):
+    """textmodel5.bin: four sorted tables of (key, quantised -log2) pairs."""
+    def q(p):
+        return min(255, max(0, round(-math.log2(p) * 8)))
+
+    out = bytearray(b"UNJAMTM5" + struct.pack("<HH", ALPHABET_VERSION, V))
+    for table, width in ((entries4, 4), (bows4, 4), (entries5, 5), (bows5, 4)):
+        items = sorted(table.items())
+        out += struct.pack("<I", len(items))
+        for k, p in items:
+            out += k.to_bytes(width, "little")
+        out += bytes(q(p) for _, p in items)
+    with open(path, "wb") as f:
+        f.write(out)
+    return bytes(out)
 
 
 def kneser_ney(c3, d=0.75):
@@ -203,6 +278,8 @@ def kneser_ney(c3, d=0.75):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(ROOT, "src", "clean", "textmodel.bin"))
+    ap.add_argument("--out5", default=os.path.join(ROOT, "src", "clean", "textmodel5.bin"))
+    ap.add_argument("--out-bwd", default=os.path.join(ROOT, "src", "clean", "textmodel_bwd.bin"))
     ap.add_argument("--locale-dir", default="/usr/share/locale")
     ap.add_argument("--rs-mb", type=float, default=6.0)
     ap.add_argument("--md-mb", type=float, default=2.5)
@@ -229,12 +306,31 @@ def main():
     if not rs or not zh:
         sys.exit("train.py: no training text found (run `cargo fetch`; are zh_CN catalogs in /usr/share/locale?)")
 
-    c3 = defaultdict(int)
+    c3, c4, c5 = defaultdict(int), defaultdict(int), defaultdict(int)
     for name, lines, w in (("rust", rs, 1), ("markdown", md, 1), ("zh catalogs", zh, 1), ("extra", extra, args.extra_weight)):
-        for _ in range(w):
-            count(lines, c3)
+        count(lines, c3, c4, c5, w)
         print(f"{name}: {len(lines)} lines, {sum(len(l) for l in lines)} chars (x{w})", file=sys.stderr)
     probs = kneser_ney(c3)
+    e4, b4, e5, b5 = higher_orders(c4, c5, probs)
+    high = write_higher(args.out5, e4, b4, e5, b5)
+    # The backward model: what precedes a string (a word split by junk, `arn` of `yarn`, is
+    # rarely preceded by a line start). Trigram, 4-grams and 5-grams in one file.
+    b3, b4c, b5c = defaultdict(int), defaultdict(int), defaultdict(int)
+    for name, lines, w in (("rust", rs, 1), ("markdown", md, 1), ("zh catalogs", zh, 1), ("extra", extra, args.extra_weight)):
+        count(lines, b3, b4c, b5c, w, backward=True)
+    bprobs = kneser_ney(b3)
+    be4, bb4, be5, bb5 = higher_orders(b4c, b5c, bprobs, keep4=3, keep5=5)
+    bq = bytes(min(255, max(0, round(-math.log2(p) * 8))) for p in bprobs)
+    tmp = args.out_bwd + ".high"
+    bhigh = write_higher(tmp, be4, bb4, be5, bb5)
+    os.remove(tmp)
+    with open(args.out_bwd, "wb") as f:
+        f.write(b"UNJAMTMB" + struct.pack("<HHI", ALPHABET_VERSION, V, len(bq)) + bq + bhigh)
+    print(f"wrote {args.out_bwd}: {16 + len(bq) + len(bhigh)} bytes; {len(be4)} 4-grams, {len(be5)} 5-grams",
+          file=sys.stderr)
+    print(f"wrote {args.out5}: {len(high)} bytes, sha256 {hashlib.sha256(high).hexdigest()[:16]}; "
+          f"{len(e4)} 4-grams, {len(b4)} 3-symbol contexts, {len(e5)} 5-grams, {len(b5)} 4-symbol contexts",
+          file=sys.stderr)
     q = bytearray(V * V * V)
     for i, p in enumerate(probs):
         q[i] = min(255, max(0, round(-math.log2(p) * 8)))
