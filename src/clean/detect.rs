@@ -171,7 +171,7 @@ pub fn scan_line_cut(
                 continue;
             }
             let allowed = edge_mask(s, g, units, None, cut.0);
-            if n >= MIN_UNITS && n <= MAX_UNITS_LINE && units[n - 1].end == q && at_line_end {
+            if (MIN_UNITS..=MAX_UNITS_LINE).contains(&n) && units[n - 1].end == q && at_line_end {
                 // The rest of the line parses as units: junk at one or both edges, or text.
                 let mut rev = units.to_vec();
                 rev.reverse();
@@ -473,7 +473,7 @@ pub fn plausible_prefixes(s: &[u8], g: Grammar, units: &[Unit]) -> u64 {
         if ok && g == Grammar::Pair {
             let inner_bare = k > 2 && first_inner_bare <= k - 2;
             ok = !all_alnum
-                && !(inner_bare && !ctrl)
+                && (!inner_bare || ctrl)
                 && if ctrl { ws <= k / 2 } else { ws <= 1 + k / 10 };
         }
         if ok {

@@ -209,7 +209,14 @@ fn show(what: &str, s: &[u8], units: &[Unit], costs: &[(usize, Cost)], k: usize)
 #[inline]
 fn weight(d: Cost) -> f32 {
     const FRAC: [f32; 8] = [
-        1.0, 0.917_004, 0.840_896, 0.771_105, 0.707_107, 0.648_420, 0.594_604, 0.545_254,
+        1.0,
+        0.917_004,
+        0.840_896,
+        0.771_105,
+        std::f32::consts::FRAC_1_SQRT_2,
+        0.648_420,
+        0.594_604,
+        0.545_254,
     ];
     if d >= 60 * BIT {
         return 0.0;
@@ -232,7 +239,7 @@ fn decide(costs: &[(usize, Cost)]) -> usize {
     let mut order: [(usize, Cost); 20] = [(0, 0); 20];
     let n = costs.len().min(20);
     order[..n].copy_from_slice(&costs[..n]);
-    order[..n].sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    order[..n].sort_unstable_by_key(|r| std::cmp::Reverse(r.0));
     for &(k, c) in &order[..n] {
         tail += weight(c - best);
         if k > 0 && tail >= keep_unless() * total {

@@ -437,11 +437,25 @@ mod tests {
     }
 
     #[test]
-    fn the_longer_model_knows_words() {
-        // `- yarn add` read from a line start against `arn add` after junk: the trigram cannot
-        // tell them apart after two letters; four symbols of context can.
-        let t = |s: &str| text_cost5(s.as_bytes(), 0, s.len(), [EDGE; 4], false);
-        assert!(t("- yarn add") + 10 * BIT < t("arn add") + 11 * BIT + 7 * BIT);
+    fn the_longer_models_know_more_of_a_word() {
+        // `# Comment` against `omment` after a line start (its `# C` read as a junk unit,
+        // 10.8 bits): the longer models, forward and backward, see more of the word than the
+        // trigram and prefer the text by more.
+        let tri = |t: &str| text_cost(t.as_bytes(), 0, t.len(), (EDGE, EDGE), false) as f64;
+        let five = |t: &str| {
+            let b = t.as_bytes();
+            (text_cost5(b, 0, b.len(), [EDGE; 4], false)
+                + text_cost5_bwd(b, 0, b.len(), [EDGE; 4], true)) as f64
+                / 2.0
+        };
+        let margin = |f: &dyn Fn(&str) -> f64| f("omment here") + 86.0 - f("# Comment here");
+        assert!(margin(&five) > 0.0);
+        assert!(
+            margin(&five) > margin(&tri),
+            "{} {}",
+            margin(&five),
+            margin(&tri)
+        );
     }
 
     #[test]
