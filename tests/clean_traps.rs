@@ -202,6 +202,21 @@ fn the_same_post_twice_and_five_times_in_a_stream() {
     }
 }
 
+#[test]
+fn a_record_without_junk_after_one_with_seo_strings() {
+    // What one record proved (its SEO strings) must not carry over to the next one: a record
+    // with no junk at all once crashed on the previous record's string offsets.
+    let seo = "\
+第一段落的文字。玩家俱乐部8 G, {* O5 w4 X) s6 w
+# I/ ~' J) z2 x4 J\" e) d) d玩家俱乐部第二段落的文字
+第三段落的文字玩家俱乐部( c% K+ {# f% s9 A
+最后一段。
+";
+    let got = clean_z(&format!("{seo}\0ok\0{seo}"));
+    let want = "第一段落的文字。\n第二段落的文字\n第三段落的文字\n最后一段。\n";
+    assert_eq!(got, format!("{want}\0ok\0{want}"));
+}
+
 // ---------------------------------------------------------------- truncated junk
 
 #[test]

@@ -596,13 +596,14 @@ impl Cleaner {
     }
 
     fn find_seo(&mut self, block: &[u8]) {
+        // Both are per document: what a previous document (record) proved is not carried over.
         self.seo_spans.clear();
+        self.seo_strings.clear();
         if !self.opts.seo || self.junk.is_empty() {
             return;
         }
         // A document is analysed in windows of SEO_WINDOW lines: a forum post fits in one, and
         // in a stream without separators a window holds a few posts, not the whole stream.
-        self.seo_strings.clear();
         for (w, lines) in self.lines.chunks(SEO_WINDOW).enumerate() {
             self.segs.clear();
             for line in lines {
