@@ -152,17 +152,47 @@ pub fn sym_bwd(s: &[u8], end: usize, floor: usize) -> (u8, usize) {
 /// decision is close ([`evidence`](super::evidence)); loaded on first use.
 static MODEL5: &[u8] = include_bytes!("textmodel5.bin");
 
+/// A sparse table of n-gram costs, read in place from the embedded file: open addressing with
+/// linear probing, laid out by the training script (`hashed_table` in
+/// `tools/textmodel/train.py`). A sorted table with binary search cost some twenty dependent
+/// cache misses a lookup and made these models most of the cleaner's time; a hash table built
+/// at load cost more than a short file's whole run (bench/clean_real_bench.sh). In place, a
+/// lookup is one or two cache lines and loading costs nothing.
 struct Table {
-    keys: Vec<u64>,
-    costs: Vec<u8>,
+    /// `m` slots of `width` bytes of key + 1 (0: empty) and a cost byte.
+    slots: &'static [u8],
+    m: usize,
+    width: usize,
 }
 
+const HASH_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
 impl Table {
+    #[inline]
     fn get(&self, key: u64) -> Option<Cost> {
-        self.keys
-            .binary_search(&key)
-            .ok()
-            .map(|i| self.costs[i] as Cost)
+        let want = key + 1;
+        let step = self.width + 1;
+        let mut i = ((key.wrapping_mul(HASH_MUL) as u128 * self.m as u128) >> 64) as usize;
+        // Bounded, so that even a table without an empty slot cannot probe forever.
+        for _ in 0..self.m {
+            let at = i * step;
+            let slot = &self.slots[at..at + step];
+            // Keys are 4 or 5 bytes: a fixed-size read, not a copy of `width` bytes.
+            let low = u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]) as u64;
+            let k = if self.width == 5 {
+                low | (slot[4] as u64) << 32
+            } else {
+                low
+            };
+            if k == 0 {
+                return None;
+            }
+            if k == want {
+                return Some(slot[self.width] as Cost);
+            }
+            i = if i + 1 < self.m { i + 1 } else { 0 };
+        }
+        None
     }
 }
 
@@ -237,37 +267,30 @@ fn backward() -> Option<&'static Long> {
 
 /// The tables of a `textmodel5.bin` section (see `tools/textmodel/train.py`); `None` if
 /// malformed.
-fn parse_higher(b: &[u8]) -> Option<Higher> {
-    if b.get(..8)? != b"UNJAMTM5"
+fn parse_higher(b: &'static [u8]) -> Option<Higher> {
+    if b.get(..8)? != b"UNJAMTM6"
         || u16::from_le_bytes([b[8], b[9]]) != ALPHABET_VERSION
         || u16::from_le_bytes([b[10], b[11]]) as usize != V
     {
         return None;
     }
     let mut at = 12;
-    let mut table = |width: usize| -> Option<Table> {
-        let n = u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize;
-        at += 4;
-        let keys_end = at + n * width;
-        let keys = b
-            .get(at..keys_end)?
-            .chunks_exact(width)
-            .map(|c| {
-                let mut k = [0u8; 8];
-                k[..width].copy_from_slice(c);
-                u64::from_le_bytes(k)
-            })
-            .collect();
-        let costs = b.get(keys_end..keys_end + n)?.to_vec();
-        at = keys_end + n;
-        Some(Table { keys, costs })
+    let mut table = |want_width: usize| -> Option<Table> {
+        let m = u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize;
+        let width = *b.get(at + 4)? as usize;
+        at += 5;
+        let end = at + m * (width + 1);
+        let slots = b.get(at..end)?;
+        at = end;
+        (width == want_width && m > 0).then_some(Table { slots, m, width })
     };
-    Some(Higher {
+    let h = Higher {
         e4: table(4)?,
         b4: table(4)?,
         e5: table(5)?,
         b5: table(4)?,
-    })
+    };
+    (at == b.len()).then_some(h)
 }
 
 /// Do the longer models load (a unit test checks the embedded files)?

@@ -210,18 +210,46 @@ def higher_orders(c4, c5, tri, d=0.75, keep4=2, keep5=3):
     return entries4, bows4, entries5, bows5
 
 
+HASH_MUL = 0x9E3779B97F4A7C15
+
+
+def hashed_table(items, width):
+    """One table in the layout the cleaner reads in place: open addressing, linear probing.
+
+    `m` slots of `width` key bytes (the key plus one, little-endian; 0 is an empty slot) and one
+    cost byte. A key's first slot is `((key * HASH_MUL mod 2^64) * m) >> 64`; the table is at
+    most 3/4 full. Keys are inserted in ascending order, so the file is a function of the model.
+    """
+    items = sorted(items)
+    m = max(16, len(items) * 4 // 3 + 1)
+    keys = [0] * m
+    costs = [0] * m
+    for k, c in items:
+        i = (((k * HASH_MUL) & 0xFFFFFFFFFFFFFFFF) * m) >> 64
+        while keys[i]:
+            i = i + 1 if i + 1 < m else 0
+        keys[i] = k + 1
+        costs[i] = c
+    out = bytearray(struct.pack("<IB", m, width))
+    for k, c in zip(keys, costs):
+        out += k.to_bytes(width, "little")
+        out.append(c)
+    return out
+
+
 def write_higher(path, entries4, bows4, entries5, bows5):
-    """textmodel5.bin: four sorted tables of (key, quantised -log2) pairs."""
+    """textmodel5.bin: four hashed tables of (key, quantised -log2) pairs."""
     def q(p):
         return min(255, max(0, round(-math.log2(p) * 8)))
 
-    out = bytearray(b"UNJAMTM5" + struct.pack("<HH", ALPHABET_VERSION, V))
+    return write_higher_quantised(path, *[{k: q(p) for k, p in t.items()}
+                                          for t in (entries4, bows4, entries5, bows5)])
+
+
+def write_higher_quantised(path, entries4, bows4, entries5, bows5):
+    out = bytearray(b"UNJAMTM6" + struct.pack("<HH", ALPHABET_VERSION, V))
     for table, width in ((entries4, 4), (bows4, 4), (entries5, 5), (bows5, 4)):
-        items = sorted(table.items())
-        out += struct.pack("<I", len(items))
-        for k, p in items:
-            out += k.to_bytes(width, "little")
-        out += bytes(q(p) for _, p in items)
+        out += hashed_table(table.items(), width)
     with open(path, "wb") as f:
         f.write(out)
     return bytes(out)
