@@ -50,6 +50,91 @@ pub enum Command {
     /// Crawl a board: list its threads, fetch them, and with --state only what is new.
     #[command(after_help = FORUM_AFTER_HELP)]
     Forum(Box<ForumArgs>),
+    /// Print the shell completion script for SHELL (see README, "Install").
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write every page with --dir.
+    #[command(after_help = MAN_AFTER_HELP)]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  unjam completions bash > ~/.local/share/bash-completion/completions/unjam
+  unjam completions zsh > ~/.zfunc/_unjam        # with fpath+=(~/.zfunc) before compinit
+  unjam completions fish > ~/.config/fish/completions/unjam.fish";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const MAN_AFTER_HELP: &str = "\
+Examples:
+  unjam man | man -l -                             # read it now
+  unjam man clean | man -l -                       # one subcommand's page
+  unjam man --dir ~/.local/share/man/man1          # unjam.1, unjam-clean.1, ... for `man unjam`";
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (clean, extract, thread, forum, ...).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+
+    /// Write unjam.1 and a page per subcommand into DIR (created if missing).
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `--charset LABEL`: any label encoding_rs knows (checked when parsing the arguments), with the
+/// labels of Discuz sites offered to shell completion.
+#[derive(Clone, Debug)]
+pub struct CharsetParser;
+
+/// Offered to completion; any other WHATWG label is accepted too.
+const CHARSET_LABELS: [&str; 7] = [
+    "utf-8",
+    "gbk",
+    "gb18030",
+    "gb2312",
+    "big5",
+    "big5-hkscs",
+    "shift_jis",
+];
+
+impl clap::builder::TypedValueParser for CharsetParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let label = value.to_str().unwrap_or_default();
+        if unjam::extract::charset::by_label(label).is_some() {
+            return Ok(label.to_string());
+        }
+        let name = arg.map(|a| a.to_string()).unwrap_or_default();
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::InvalidValue,
+            format!(
+                "unknown charset {label:?} for {name} (try {}; any WHATWG label works)\n",
+                CHARSET_LABELS.join(", ")
+            ),
+        )
+        .with_cmd(cmd))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            CHARSET_LABELS.iter().map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 const FORUM_AFTER_HELP: &str = "\
@@ -256,7 +341,7 @@ pub struct HttpArgs {
     pub retries: u32,
 
     /// Decode pages with this charset whatever they declare.
-    #[arg(long, value_name = "LABEL")]
+    #[arg(long, value_name = "LABEL", value_parser = CharsetParser, hide_possible_values = true)]
     pub charset: Option<String>,
 }
 
@@ -282,7 +367,7 @@ pub struct ExtractArgs {
     pub url: Option<String>,
 
     /// Decode the page with this charset (gbk, gb18030, big5, utf-8, ...), whatever it declares.
-    #[arg(long, value_name = "LABEL")]
+    #[arg(long, value_name = "LABEL", value_parser = CharsetParser, hide_possible_values = true)]
     pub charset: Option<String>,
 
     /// Output format.

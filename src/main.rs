@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         cli::Command::Extract(args) => commands::extract::run(args, &ui),
         cli::Command::Thread(args) => commands::thread::run(*args, &ui),
         cli::Command::Forum(args) => commands::forum::run(*args, &ui),
+        cli::Command::Completions(args) => commands::docs::completions(args, &ui),
+        cli::Command::Man(args) => commands::docs::man(args, &ui),
     };
     ExitCode::from(status.code())
 }

@@ -1,6 +1,7 @@
 //! Wiring of each subcommand to files, stdin and stdout. Errors are rendered here, once.
 
 pub mod clean;
+pub mod docs;
 pub mod extract;
 pub mod forum;
 pub mod thread;
