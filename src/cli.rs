@@ -34,6 +34,10 @@ pub struct Cli {
     /// More messages on stderr: -v per page (posts, decisions), -vv per request.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Ignore the config file (~/.config/unjam/config.toml, or UNJAM_CONFIG).
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,7 +60,20 @@ pub enum Command {
     /// Print the man page (roff), or write every page with --dir.
     #[command(after_help = MAN_AFTER_HELP)]
     Man(ManArgs),
+    /// Print the effective settings (as a config file) and where each one comes from.
+    #[command(after_help = CONFIG_AFTER_HELP)]
+    Config,
 }
+
+const CONFIG_AFTER_HELP: &str = "\
+The config file holds options set once: user_agent, cookies, proxy, timeout, wait, retries,
+format (TOML, the flags' names with '_'). It is UNJAM_CONFIG if set, else
+$XDG_CONFIG_HOME/unjam/config.toml, else ~/.config/unjam/config.toml; --no-config ignores it.
+Precedence: default < config file < environment (UNJAM_WAIT, ...) < flag.
+
+Examples:
+  unjam config > ~/.config/unjam/config.toml       # start one from the effective settings
+  UNJAM_WAIT=5 unjam config                        # see what a cron line would use";
 
 const COMPLETIONS_AFTER_HELP: &str = "\
 Examples:
@@ -195,7 +212,7 @@ pub struct ForumArgs {
     pub output_dir: Option<PathBuf>,
 
     /// Output format (the same records as `unjam thread`).
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    #[arg(short, long, value_enum, default_value_t = Format::Text, env = "UNJAM_FORMAT")]
     pub format: Format,
 
     /// Write to FILE (atomically, at the end) instead of stdout.
@@ -262,7 +279,7 @@ pub struct ThreadArgs {
     pub pages: Option<String>,
 
     /// Output format (the same records as `unjam extract`).
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    #[arg(short, long, value_enum, default_value_t = Format::Text, env = "UNJAM_FORMAT")]
     pub format: Format,
 
     /// Write to FILE (atomically, at the end) instead of stdout.
@@ -297,7 +314,7 @@ pub struct ThreadArgs {
 #[command(next_help_heading = "HTTP")]
 pub struct HttpArgs {
     /// Netscape cookies.txt (as browsers export and curl/wget read).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "UNJAM_COOKIES")]
     pub cookies: Option<PathBuf>,
 
     /// Cookies `NAME=VALUE; NAME2=VALUE2`, sent only to the hosts of the URLs given.
@@ -309,7 +326,7 @@ pub struct HttpArgs {
     pub cookie_jar: Option<PathBuf>,
 
     /// User-Agent header (Discuz sends the touch view to mobile user agents).
-    #[arg(long, value_name = "UA")]
+    #[arg(long, value_name = "UA", env = "UNJAM_USER_AGENT")]
     pub user_agent: Option<String>,
 
     /// Extra request header `NAME: VALUE` (repeatable).
@@ -317,11 +334,16 @@ pub struct HttpArgs {
     pub headers: Vec<String>,
 
     /// Proxy URL (http://, https://, socks5://); default from HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", env = "UNJAM_PROXY")]
     pub proxy: Option<String>,
 
     /// Seconds a request may take, connecting included.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30.0,
+        env = "UNJAM_TIMEOUT"
+    )]
     pub timeout: f64,
 
     /// Largest page body accepted, after decompression (`20M`, `512K`, bytes).
@@ -329,7 +351,12 @@ pub struct HttpArgs {
     pub max_size: String,
 
     /// Seconds between two requests to one host.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 1.0,
+        env = "UNJAM_WAIT"
+    )]
     pub wait: f64,
 
     /// Scale each wait by a random factor between 0.5 and 1.5.
@@ -337,7 +364,7 @@ pub struct HttpArgs {
     pub random_wait: bool,
 
     /// Retries for connection errors, timeouts, 429 and 5xx (with backoff and Retry-After).
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = 3, env = "UNJAM_RETRIES")]
     pub retries: u32,
 
     /// Decode pages with this charset whatever they declare.
@@ -371,7 +398,7 @@ pub struct ExtractArgs {
     pub charset: Option<String>,
 
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    #[arg(short, long, value_enum, default_value_t = Format::Text, env = "UNJAM_FORMAT")]
     pub format: Format,
 
     /// Write to FILE (atomically) instead of stdout.

@@ -1,14 +1,19 @@
-//! The `unjam` binary: parse arguments, run one command, render errors once, exit.
+//! The `unjam` binary: parse arguments, apply the config file, run one command, render errors
+//! once, exit.
 
 mod cli;
 mod commands;
+mod config;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = cli::Cli::command()
+        .try_get_matches()
+        .and_then(|m| cli::Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (mut cli, matches) = match parsed {
+        Ok(x) => x,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = e.print();
@@ -20,6 +25,21 @@ fn main() -> ExitCode {
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
+    let config = if cli.no_config {
+        None
+    } else {
+        match config::load() {
+            Ok(c) => c,
+            // A broken config file is a usage error: nothing was run.
+            Err(e) => {
+                ui.error(e);
+                return ExitCode::from(commands::Status::Usage.code());
+            }
+        }
+    };
+    if let Some(c) = &config {
+        c.apply(&mut cli, &matches);
+    }
     let status = match cli.command {
         cli::Command::Clean(args) => commands::clean::run(args, &ui),
         cli::Command::Extract(args) => commands::extract::run(args, &ui),
@@ -27,6 +47,7 @@ fn main() -> ExitCode {
         cli::Command::Forum(args) => commands::forum::run(*args, &ui),
         cli::Command::Completions(args) => commands::docs::completions(args, &ui),
         cli::Command::Man(args) => commands::docs::man(args, &ui),
+        cli::Command::Config => commands::docs::config(config.as_ref(), cli.no_config, &ui),
     };
     ExitCode::from(status.code())
 }

@@ -198,6 +198,7 @@ fn man_dir_writes_a_page_per_subcommand() {
         [
             "unjam-clean.1",
             "unjam-completions.1",
+            "unjam-config.1",
             "unjam-extract.1",
             "unjam-forum.1",
             "unjam-man.1",

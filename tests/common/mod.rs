@@ -47,6 +47,8 @@ impl Env {
         let mut c = Command::cargo_bin("unjam").expect("binary built");
         c.current_dir(self.dir.path())
             .env("HOME", self.dir.path())
+            // The config file comes from HOME (a test writes one there when it wants one).
+            .env_remove("XDG_CONFIG_HOME")
             .env_remove("UNJAM_DEBUG_SEO");
         // Loopback tests must not go through a proxy from the environment.
         for k in [
