@@ -174,7 +174,7 @@ fn unjam(srv: &Server, want_posts: usize) -> Duration {
             &mut out,
             head,
             unjam::output::Format::Jsonl,
-            false,
+            unjam::output::Tty::default(),
         )?;
         for p in &page.posts {
             tw.post(&mut out, head, p, page.post_url(p).as_deref())?;

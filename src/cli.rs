@@ -38,6 +38,18 @@ pub struct Cli {
     /// Ignore the config file (~/.config/unjam/config.toml, or UNJAM_CONFIG).
     #[arg(long, global = true)]
     pub no_config: bool,
+
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// When to colour output: `--mark` highlights, text post headers, error prefixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let ui = commands::Ui {
         quiet: cli.quiet,
         verbose: cli.verbose,
+        color: cli.color,
     };
     let config = if cli.no_config {
         None

@@ -117,9 +117,16 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
         opts: Options {
             boilerplate: !args.keep_boilerplate,
             seo: !args.keep_seo,
-            mark: args
-                .mark
-                .then(|| (MARK_OPEN.to_owned(), MARK_CLOSE.to_owned())),
+            mark: args.mark.then(|| {
+                if ui.color_stdout(args.output.is_some() || args.in_place) {
+                    (
+                        format!("{}{MARK_OPEN}", super::RED),
+                        format!("{MARK_CLOSE}{}", super::RESET),
+                    )
+                } else {
+                    (MARK_OPEN.to_owned(), MARK_CLOSE.to_owned())
+                }
+            }),
             separator: args.null_data.then_some(0),
             known_seo,
         },

@@ -152,7 +152,10 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
         failures.extend((0..empty_dirs).map(|_| Failure::Io));
         return exit_status(&failures, 0);
     }
-    let escape = args.output.is_none() && io::stdout().is_terminal();
+    let escape = unjam::output::Tty {
+        escape_controls: args.output.is_none() && io::stdout().is_terminal(),
+        color: ui.color_stdout(args.output.is_some()),
+    };
     let write = |w: &mut dyn Write| -> io::Result<()> {
         for t in &threads_out {
             output::write_thread(w, t, args.format, escape)?;

@@ -143,7 +143,10 @@ pub fn run(args: ForumArgs, ui: &Ui) -> Status {
         listed.truncate(max);
     }
 
-    let escape = args.output.is_none() && io::stdout().is_terminal();
+    let escape = unjam::output::Tty {
+        escape_controls: args.output.is_none() && io::stdout().is_terminal(),
+        color: ui.color_stdout(args.output.is_some()),
+    };
     let progress = Progress::new(ui, listed.len());
     let opts = Options {
         source: Source::Desktop,
@@ -202,7 +205,7 @@ pub fn run(args: ForumArgs, ui: &Ui) -> Status {
                     &topts,
                     &mut buf,
                     Format::Jsonl,
-                    false,
+                    unjam::output::Tty::default(),
                     &progress,
                     after,
                     &mut seen,

@@ -90,11 +90,49 @@ pub fn io_message(e: &io::Error) -> String {
 pub struct Ui {
     pub quiet: bool,
     pub verbose: u8,
+    pub color: crate::cli::ColorWhen,
 }
 
+/// SGR sequences: bold red for error prefixes and `--mark`.
+pub const RED: &str = "\x1b[1;31m";
+pub const RESET: &str = "\x1b[0m";
+
 impl Ui {
+    /// Colour on this stream? `always` and `never` as said; `auto` on a terminal, unless
+    /// `NO_COLOR` is set (no-color.org) or the terminal is dumb. An explicit flag beats
+    /// `NO_COLOR`, as that convention asks.
+    fn color_on(&self, is_terminal: bool) -> bool {
+        use crate::cli::ColorWhen;
+        match self.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                is_terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+
+    /// Colour in what goes to stdout (never when it goes to a file: `to_file`).
+    pub fn color_stdout(&self, to_file: bool) -> bool {
+        !to_file && self.color_on(io::stdout().is_terminal())
+    }
+
+    pub fn color_stderr(&self) -> bool {
+        self.color_on(io::stderr().is_terminal())
+    }
+
+    fn prefix(&self, what: &str) -> String {
+        if self.color_stderr() {
+            format!("unjam: {RED}{what}{RESET}:")
+        } else {
+            format!("unjam: {what}:")
+        }
+    }
+
     pub fn error(&self, msg: impl std::fmt::Display) {
-        eprintln!("unjam: error: {}", sanitize(&msg.to_string()));
+        eprintln!("{} {}", self.prefix("error"), sanitize(&msg.to_string()));
     }
 
     /// Informational output (statistics, summaries): stderr, suppressed by `-q`.
@@ -105,7 +143,11 @@ impl Ui {
     }
 
     pub fn usage(&self, msg: impl std::fmt::Display) -> Status {
-        eprintln!("unjam: usage error: {}", sanitize(&msg.to_string()));
+        eprintln!(
+            "{} {}",
+            self.prefix("usage error"),
+            sanitize(&msg.to_string())
+        );
         eprintln!("Try 'unjam --help' for more information.");
         Status::Usage
     }

@@ -48,7 +48,10 @@ pub fn run(args: ThreadArgs, ui: &Ui) -> Status {
         },
         None => None,
     };
-    let escape = args.output.is_none() && io::stdout().is_terminal();
+    let escape = unjam::output::Tty {
+        escape_controls: args.output.is_none() && io::stdout().is_terminal(),
+        color: ui.color_stdout(args.output.is_some()),
+    };
     let progress = Progress::new(ui, targets.len());
     let mut failures: Vec<Failure> = Vec::new();
     let mut done = 0usize;
@@ -192,7 +195,7 @@ pub(crate) fn emit(
     opts: &Options,
     w: &mut dyn Write,
     format: output::Format,
-    escape: bool,
+    escape: unjam::output::Tty,
     progress: &Progress,
     after_pid: Option<u64>,
     seen: &mut Seen,

@@ -142,14 +142,25 @@ impl<'a> ThreadJson<'a> {
     }
 }
 
+/// What the reader of the output is: a terminal gets control characters of page text escaped
+/// (they could drive it), and headers in bold when colour is on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tty {
+    pub escape_controls: bool,
+    pub color: bool,
+}
+
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
 /// Write one thread in `format`.
 pub fn write_thread(
     w: &mut dyn Write,
     thread: &Thread,
     format: Format,
-    escape_controls: bool,
+    tty: Tty,
 ) -> io::Result<()> {
-    let mut tw = ThreadWriter::begin(w, thread, format, escape_controls)?;
+    let mut tw = ThreadWriter::begin(w, thread, format, tty)?;
     for post in &thread.posts {
         tw.post(w, thread, post, post_url(thread, post))?;
     }
@@ -172,17 +183,13 @@ pub fn post_url<'a>(thread: &'a Thread, post: &Post) -> Option<&'a str> {
 /// the thread object's fields first and its `posts` array as the posts come.
 pub struct ThreadWriter {
     format: Format,
-    escape: bool,
+    tty: Tty,
     posts: usize,
 }
 
 impl ThreadWriter {
-    pub fn begin(
-        w: &mut dyn Write,
-        head: &Thread,
-        format: Format,
-        escape: bool,
-    ) -> io::Result<Self> {
+    pub fn begin(w: &mut dyn Write, head: &Thread, format: Format, tty: Tty) -> io::Result<Self> {
+        let escape = tty.escape_controls;
         match format {
             Format::Jsonl => {}
             Format::Json => {
@@ -197,7 +204,11 @@ impl ThreadWriter {
             }
             Format::Text => {
                 if let Some(t) = &head.title {
-                    writeln!(w, "{}", safe(t, escape))?;
+                    if tty.color {
+                        writeln!(w, "{BOLD}{}{RESET}", safe(t, escape))?;
+                    } else {
+                        writeln!(w, "{}", safe(t, escape))?;
+                    }
                     writeln!(w, "{}", "=".repeat(columns(t).clamp(3, 80)))?;
                 }
             }
@@ -211,7 +222,7 @@ impl ThreadWriter {
         }
         Ok(ThreadWriter {
             format,
-            escape,
+            tty,
             posts: 0,
         })
     }
@@ -235,8 +246,8 @@ impl ThreadWriter {
                 }
                 serde_json::to_writer(&mut *w, &PostJson::with_url(post, url))?;
             }
-            Format::Text => text_post(w, post, self.escape)?,
-            Format::Markdown => markdown_post(w, post, self.escape)?,
+            Format::Text => text_post(w, post, self.tty)?,
+            Format::Markdown => markdown_post(w, post, self.tty.escape_controls)?,
         }
         self.posts += 1;
         Ok(())
@@ -307,9 +318,14 @@ fn header(post: &Post) -> String {
     h
 }
 
-fn text_post(w: &mut dyn Write, post: &Post, esc: bool) -> io::Result<()> {
+fn text_post(w: &mut dyn Write, post: &Post, tty: Tty) -> io::Result<()> {
+    let esc = tty.escape_controls;
     writeln!(w)?;
-    writeln!(w, "{}", safe(&header(post), esc))?;
+    if tty.color {
+        writeln!(w, "{BOLD}{}{RESET}", safe(&header(post), esc))?;
+    } else {
+        writeln!(w, "{}", safe(&header(post), esc))?;
+    }
     if let Some(by) = &post.edited_by {
         writeln!(
             w,
@@ -434,19 +450,37 @@ mod tests {
         let t = thread_with("正文\u{1b}[2J清屏\n第二行");
         for format in [Format::Text, Format::Markdown] {
             let mut tty = Vec::new();
-            write_thread(&mut tty, &t, format, true).unwrap();
+            write_thread(
+                &mut tty,
+                &t,
+                format,
+                Tty {
+                    escape_controls: true,
+                    color: false,
+                },
+            )
+            .unwrap();
             let tty = String::from_utf8(tty).unwrap();
             assert!(!tty.contains('\u{1b}') && !tty.contains('\u{7}'), "{tty:?}");
             assert!(tty.contains("u{1b}"), "{tty:?}");
             assert!(tty.contains("第二行"));
             let mut pipe = Vec::new();
-            write_thread(&mut pipe, &t, format, false).unwrap();
+            write_thread(&mut pipe, &t, format, Tty::default()).unwrap();
             // Not a terminal: the bytes as they are.
             assert!(String::from_utf8(pipe).unwrap().contains('\u{1b}'));
         }
         // JSON keeps the data exact (escaped as JSON, decoded back the same).
         let mut json = Vec::new();
-        write_thread(&mut json, &t, Format::Jsonl, true).unwrap();
+        write_thread(
+            &mut json,
+            &t,
+            Format::Jsonl,
+            Tty {
+                escape_controls: true,
+                color: true,
+            },
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(v["text"], "正文\u{1b}[2J清屏\n第二行");
     }
