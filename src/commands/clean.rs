@@ -1,9 +1,10 @@
 //! `unjam clean`: files or stdin in, stdout (or `-o`, or the files themselves) out.
 
+use super::meter::Meter;
 use super::{io_message, is_broken_pipe, Status, Ui, Watched};
 use crate::cli::CleanArgs;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unjam::atomic::write_atomically;
@@ -53,6 +54,7 @@ struct Plan {
     stats: bool,
     check: bool,
     find_seo: bool,
+    meter: Meter,
 }
 
 /// Counts of one input, whichever the mode.
@@ -142,16 +144,41 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
         stats: args.stats,
         check: args.check,
         find_seo: args.find_seo,
+        meter: Meter::off(),
     };
+    // Bytes of the inputs, when all are files and each is read once.
+    let once = !args.in_place && !args.find_seo;
+    let total = once
+        .then(|| {
+            plan.inputs
+                .iter()
+                .map(|i| match i {
+                    Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+                    Input::Stdin => None,
+                })
+                .sum::<Option<u64>>()
+        })
+        .flatten();
+    let stdout_shared =
+        args.output.is_none() && !args.in_place && !args.check && io::stdout().is_terminal();
+    let plan = Plan {
+        meter: Meter::bytes(ui, total, stdout_shared),
+        ..plan
+    };
+    let status = run_plan(&plan, args.in_place, args.output.as_deref(), ui);
+    plan.meter.finish();
+    status
+}
 
-    if args.in_place {
-        return run_in_place(&plan, ui);
+fn run_plan(plan: &Plan, in_place: bool, output: Option<&Path>, ui: &Ui) -> Status {
+    if in_place {
+        return run_in_place(plan, ui);
     }
-    match &args.output {
+    match output {
         Some(path) => {
             let mut status = Status::Success;
             let r = write_atomically(path, |w| -> io::Result<()> {
-                status = run_to(&plan, w, ui);
+                status = run_to(plan, w, ui);
                 Ok(())
             });
             if let Err(e) = r {
@@ -160,8 +187,8 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
             }
             status
         }
-        None if plan.check => run_to(&plan, &mut io::sink(), ui),
-        None => run_to(&plan, &mut io::stdout().lock(), ui),
+        None if plan.check => run_to(plan, &mut io::sink(), ui),
+        None => run_to(plan, &mut io::stdout().lock(), ui),
     }
 }
 
@@ -308,7 +335,8 @@ fn clean_one(
     input: &Input,
     out: &mut Watched<&mut dyn Write>,
 ) -> Result<Counts, Failure> {
-    let reader = input.open().map_err(Failure::Read)?;
+    let reader = plan.meter.reader(input.open().map_err(Failure::Read)?);
+    plan.meter.message(input.name());
     match &plan.jsonl {
         None => clean_stream(reader, out, opts, plan.threads)
             .map(Counts::Text)

@@ -92,7 +92,14 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
             args.max_size
         ));
     };
-    let outcomes = read_all(&inputs, &args, given, threads, max_size);
+    // Output comes after every page is read, so a bar does not tear it.
+    let meter = if inputs.len() > 1 {
+        super::meter::Meter::items(ui, inputs.len() as u64, "pages")
+    } else {
+        super::meter::Meter::off()
+    };
+    let outcomes = read_all(&inputs, &args, given, threads, max_size, &meter);
+    meter.finish();
     let mut pages = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
     for (input, outcome) in inputs.iter().zip(outcomes) {
@@ -254,6 +261,7 @@ fn read_all(
     given: Option<&'static encoding_rs::Encoding>,
     threads: usize,
     max_size: u64,
+    meter: &super::meter::Meter,
 ) -> Vec<Outcome> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Outcome>>> =
@@ -264,6 +272,7 @@ fn read_all(
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(input) = inputs.get(i) else { break };
                 let outcome = read_one(input, args, given, max_size);
+                meter.inc(1);
                 *results[i].lock().expect("no panics while holding the lock") = Some(outcome);
             });
         }

@@ -4,6 +4,7 @@ pub mod clean;
 pub mod docs;
 pub mod extract;
 pub mod forum;
+pub mod meter;
 pub mod thread;
 
 use std::io::{self, IsTerminal, Write};
