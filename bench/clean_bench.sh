@@ -22,16 +22,8 @@ CORPUS="$OUT/corpus-${MB}mb-j${JAMMED}.txt"
 [ -f "$CORPUS" ] || python3 bench/gen_corpus.py "$CORPUS" --mb "$MB" --jammed "$JAMMED"
 BYTES=$(stat -c %s "$CORPUS")
 
-# best_of CMD...: best wall time in seconds over REPEAT runs, peak RSS (KB) of the last.
-best_of() {
-  local best="" rss=0 t
-  for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > /dev/null
-    read -r t rss < "$OUT/time.txt"
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-  done
-  echo "$best $rss"
-}
+# shellcheck source=bench/timing.sh
+. bench/timing.sh
 
 PYRE="$OUT/pyre.py"
 cat > "$PYRE" <<'PY'

@@ -22,15 +22,8 @@ CORPUS="$OUT/real-${MB}mb.txt"
 [ -f "$CORPUS" ] || python3 bench/gen_real.py "$CORPUS" --shared "$SHARED" --mb "$MB"
 BYTES=$(stat -c %s "$CORPUS")
 
-best_of() {
-  local best="" rss=0 t
-  for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > /dev/null
-    read -r t rss < "$OUT/time.txt"
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-  done
-  echo "$best $rss"
-}
+# shellcheck source=bench/timing.sh
+. bench/timing.sh
 
 declare -A T R
 run() { local name=$1; shift; read -r T[$name] R[$name] < <(best_of "$@"); }

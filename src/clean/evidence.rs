@@ -388,25 +388,20 @@ pub fn split_start(
     costs.clear();
     junks.clear();
     let mut best = NEVER;
-    let mut stopped = false;
     let mut k = kmax;
     loop {
-        if k >= min_units || k == 0 {
-            let junk = if k == 0 {
-                0
-            } else if allowed & (1 << k) != 0 {
-                k as Cost * unit + cut_length_cost(k, min_units)
-            } else {
-                NEVER
-            };
-            let c = junk.saturating_add(text_cost(&win, inline));
-            best = best.min(c);
-            costs.push((k, c));
-            junks.push(junk);
-            if k > 0 && c < NEVER && c > best.saturating_add(STOP) && k < kmax {
-                stopped = true;
-                break;
-            }
+        if (k >= min_units || k == 0)
+            && push_reading(
+                k,
+                kmax,
+                junk_cost(k, allowed, unit, min_units),
+                text_cost(&win, inline),
+                &mut best,
+                costs,
+                junks,
+            )
+        {
+            break;
         }
         if k == 0 {
             break;
@@ -429,7 +424,6 @@ pub fn split_start(
         }
         k -= 1;
     }
-    let _ = stopped;
     if close(costs) {
         // Read the text again with four symbols of context, over a longer window.
         let w6 = skip_symbols(s, units[kmax - 1].end, 6, q);
@@ -461,6 +455,36 @@ pub fn split_start(
     let k = decide(costs);
     show("start", s, units, costs, k);
     k
+}
+
+/// The generator's cost of the first (or last) `k` units as one junk string; `NEVER` where a
+/// veto forbids `k` (`allowed`), 0 for the no-junk reading.
+fn junk_cost(k: usize, allowed: u64, unit: Cost, min_units: usize) -> Cost {
+    if k == 0 {
+        0
+    } else if allowed & (1 << k) != 0 {
+        k as Cost * unit + cut_length_cost(k, min_units)
+    } else {
+        NEVER
+    }
+}
+
+/// Record the reading "k units are junk" at `junk + text`; true when the scan (from most junk
+/// down) may stop, since fewer units only move further from the best reading.
+fn push_reading(
+    k: usize,
+    kmax: usize,
+    junk: Cost,
+    text: Cost,
+    best: &mut Cost,
+    costs: &mut Vec<(usize, Cost)>,
+    junks: &mut Vec<Cost>,
+) -> bool {
+    let c = junk.saturating_add(text);
+    *best = (*best).min(c);
+    costs.push((k, c));
+    junks.push(junk);
+    k > 0 && c < NEVER && c > best.saturating_add(STOP) && k < kmax
 }
 
 /// Is the decision among these readings close enough to read the text again with the longer
@@ -520,21 +544,18 @@ pub fn split_end(
     let mut best = NEVER;
     let mut k = kmax;
     loop {
-        if k >= min_units || k == 0 {
-            let junk = if k == 0 {
-                0
-            } else if allowed & (1 << k) != 0 {
-                k as Cost * unit + cut_length_cost(k, min_units)
-            } else {
-                NEVER
-            };
-            let c = junk.saturating_add(text_cost(&win, inline));
-            best = best.min(c);
-            costs.push((k, c));
-            junks.push(junk);
-            if k > 0 && c < NEVER && c > best.saturating_add(STOP) && k < kmax {
-                break;
-            }
+        if (k >= min_units || k == 0)
+            && push_reading(
+                k,
+                kmax,
+                junk_cost(k, allowed, unit, min_units),
+                text_cost(&win, inline),
+                &mut best,
+                costs,
+                junks,
+            )
+        {
+            break;
         }
         if k == 0 {
             break;

@@ -61,6 +61,10 @@ impl Meter {
             if !d.load(Ordering::Acquire) {
                 b.set_draw_target(ProgressDrawTarget::stderr());
                 b.enable_steady_tick(Duration::from_millis(200));
+                // The work may have ended between the check and the drawing: clear again.
+                if d.load(Ordering::Acquire) {
+                    b.finish_and_clear();
+                }
             }
         });
         Meter {
