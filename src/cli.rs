@@ -390,6 +390,7 @@ Examples:
   curl -s URL | unjam extract --url URL -f jsonl   # one post per line
   unjam extract -f json saved/ > threads.json      # a directory of pages, grouped by thread
   unjam extract --charset gbk old-page.htm
+  unjam extract -f jsonl --stats CC-MAIN-*.warc.gz > posts.jsonl   # Common Crawl WARC files
 
 Exit status: 0 success, 1 some pages failed, 2 usage, 3 not found, 4 login required,
 5 no permission, 6 anti-theft page, 7 browser challenge, 8 not a Discuz thread page.";
@@ -426,9 +427,17 @@ pub struct ExtractArgs {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
-    /// Print counts to stderr: pages, threads, posts, failures.
+    /// Print counts to stderr: pages, threads, posts, failures (with --warc: records read,
+    /// skipped and why, corrupt).
     #[arg(long)]
     pub stats: bool,
+
+    /// Read the inputs as web archives (Common Crawl's .warc.gz; plain WARC too): every
+    /// response record that is a Discuz thread page gives its posts, with warc_record_id and
+    /// warc_date. Files named .warc/.warc.gz, or starting with a WARC header, are read so
+    /// without it; stdin needs it.
+    #[arg(long)]
+    pub warc: bool,
 }
 
 const CLEAN_AFTER_HELP: &str = "\
@@ -439,6 +448,8 @@ Examples:
   unjam clean --jsonl --field text < corpus.jsonl > clean.jsonl
   unjam clean --check --stats notes.txt    # exit 1 if junk is present
   unjam clean --find-seo posts/*.txt > seo.txt && unjam clean --seo-list seo.txt -i posts/*.txt
+  unjam clean CC-MAIN-*.warc.wet.gz > docs.jsonl       # Common Crawl WET: one record per line
+  unjam clean --format wet --only-jammed x.warc.wet.gz | gzip > jammed.warc.wet.gz
 
 Exit status: 0 success (--check: no junk), 1 some input failed or --check found junk, 2 usage.";
 
@@ -510,4 +521,27 @@ pub struct CleanArgs {
     /// first, instead of the text: the list for --seo-list, learned from a whole corpus.
     #[arg(long, conflicts_with_all = ["in_place", "check", "mark"])]
     pub find_seo: bool,
+
+    /// Read the inputs as WET files (Common Crawl's .warc.wet.gz): each conversion record is
+    /// cleaned as its own document. Files named .wet/.wet.gz are read so without it.
+    #[arg(long, conflicts_with_all = ["jsonl", "null_data", "in_place", "find_seo"])]
+    pub wet: bool,
+
+    /// With WET input: JSON Lines records {url, warc_date, warc_record_id, text} (default), or
+    /// WET again (records with nothing removed byte for byte as read).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<WetFormat>,
+
+    /// With WET input: output only the records where jammer junk was found.
+    #[arg(long)]
+    pub only_jammed: bool,
+}
+
+/// What `unjam clean --wet` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WetFormat {
+    /// One JSON object per record: url, warc_date, warc_record_id, text.
+    Jsonl,
+    /// WARC/1.0 conversion records, Content-Length and digests fixed where the text changed.
+    Wet,
 }

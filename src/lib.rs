@@ -16,6 +16,8 @@
 //! * [`fetch`]: the HTTP stage: thread URLs, the client (cookies, retries, politeness,
 //!   robots.txt) and the page-by-page walk of a thread.
 //! * [`crawl`]: a whole board: its listing pages, and the incremental state of what was output.
+//! * [`warc`]: web archives in: Common Crawl's WARC files (pages for `extract`) and WET files
+//!   (text for `clean`), record by record, corrupt records reported and skipped.
 //! * [`atomic`]: write files by temp file + rename, so readers never see half a file.
 //!
 //! The `unjam` binary is a thin front end over these modules.
@@ -27,3 +29,4 @@ pub mod extract;
 pub mod fetch;
 pub mod model;
 pub mod output;
+pub mod warc;

@@ -137,6 +137,17 @@ pub struct Post {
     pub subject: Option<String>,
     /// Page of the thread this post was read from.
     pub page: Option<u32>,
+    /// The WARC record the post was read from (`unjam extract --warc`).
+    pub capture: Option<Capture>,
+}
+
+/// Where in a web archive a page was found: its WARC record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Capture {
+    /// `WARC-Record-ID`, as the file writes it (`<urn:uuid:…>`).
+    pub record_id: Option<String>,
+    /// `WARC-Date`: when the page was crawled (UTC, ISO 8601).
+    pub date: Option<String>,
 }
 
 /// What the pager of a page says.

@@ -103,6 +103,27 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
     if args.jsonl && args.mark {
         return ui.usage("--mark works on text, not with --jsonl (it would change JSON strings)");
     }
+    let wet = args.wet
+        || (!args.files.is_empty()
+            && args.files.iter().all(|p| is_wet_name(p))
+            && !args.jsonl
+            && !args.null_data);
+    if !wet && (args.format.is_some() || args.only_jammed) {
+        return ui.usage("--format and --only-jammed need WET input (--wet)");
+    }
+    if !wet && !args.in_place {
+        if let Some(p) = args.files.iter().find(|p| is_wet_name(p)) {
+            return ui.usage(format!(
+                "{} is a WET file: clean WET files and text in separate runs (or add --wet)",
+                p.display()
+            ));
+        }
+    }
+    if wet && args.in_place {
+        return ui.usage(
+            "--in-place does not rewrite WET files: write a new one (--format wet -o FILE)",
+        );
+    }
     let threads = match args.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n.min(256),
@@ -114,24 +135,42 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
             return status;
         }
     };
+    let opts = Options {
+        boilerplate: !args.keep_boilerplate,
+        seo: !args.keep_seo,
+        mark: args.mark.then(|| {
+            if ui.color_stdout(args.output.is_some() || args.in_place) {
+                (
+                    format!("{}{MARK_OPEN}", super::RED),
+                    format!("{MARK_CLOSE}{}", super::RESET),
+                )
+            } else {
+                (MARK_OPEN.to_owned(), MARK_CLOSE.to_owned())
+            }
+        }),
+        separator: args.null_data.then_some(0),
+        known_seo,
+    };
+    if wet {
+        let plan = super::clean_wet::WetPlan {
+            inputs: inputs
+                .into_iter()
+                .map(|i| match i {
+                    Input::Stdin => None,
+                    Input::File(p) => Some(p),
+                })
+                .collect(),
+            opts,
+            format: args.format.unwrap_or(crate::cli::WetFormat::Jsonl),
+            only_jammed: args.only_jammed,
+            stats: args.stats,
+            check: args.check,
+        };
+        return super::clean_wet::run(&plan, args.output.as_deref(), ui);
+    }
     let plan = Plan {
         inputs,
-        opts: Options {
-            boilerplate: !args.keep_boilerplate,
-            seo: !args.keep_seo,
-            mark: args.mark.then(|| {
-                if ui.color_stdout(args.output.is_some() || args.in_place) {
-                    (
-                        format!("{}{MARK_OPEN}", super::RED),
-                        format!("{MARK_CLOSE}{}", super::RESET),
-                    )
-                } else {
-                    (MARK_OPEN.to_owned(), MARK_CLOSE.to_owned())
-                }
-            }),
-            separator: args.null_data.then_some(0),
-            known_seo,
-        },
+        opts,
         threads,
         jsonl: args.jsonl.then(|| {
             let fields = if args.fields.is_empty() {
@@ -168,6 +207,12 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
     let status = run_plan(&plan, args.in_place, args.output.as_deref(), ui);
     plan.meter.finish();
     status
+}
+
+/// `.wet`, `.wet.gz` (Common Crawl names them `.warc.wet.gz`).
+fn is_wet_name(p: &Path) -> bool {
+    let n = p.to_string_lossy().to_ascii_lowercase();
+    n.ends_with(".wet") || n.ends_with(".wet.gz")
 }
 
 fn run_plan(plan: &Plan, in_place: bool, output: Option<&Path>, ui: &Ui) -> Status {

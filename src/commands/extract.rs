@@ -42,6 +42,17 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
     } else {
         args.paths.clone()
     };
+    let warc = args.warc
+        || (!paths.iter().any(|p| p.as_os_str() == "-")
+            && paths.iter().all(|p| !p.is_dir() && is_warc_file(p)));
+    if !warc {
+        if let Some(p) = paths.iter().find(|p| !p.is_dir() && is_warc_file(p)) {
+            return ui.usage(format!(
+                "{} is a WARC file: give WARC files and HTML pages in separate runs (or add --warc)",
+                p.display()
+            ));
+        }
+    }
     for p in &paths {
         if p.as_os_str() == "-" {
             inputs.push(Input {
@@ -50,12 +61,17 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
             });
         } else if p.is_dir() {
             let mut found = Vec::new();
-            if let Err(e) = walk(p, &mut found) {
+            if let Err(e) = walk(p, warc, &mut found) {
                 ui.error(format!("{}: cannot read directory: {e}", p.display()));
                 return Status::Failure;
             }
             if found.is_empty() {
-                ui.error(format!("{}: no .html or .htm files inside", p.display()));
+                let what = if warc {
+                    ".warc or .warc.gz"
+                } else {
+                    ".html or .htm"
+                };
+                ui.error(format!("{}: no {what} files inside", p.display()));
                 empty_dirs += 1;
                 continue;
             }
@@ -92,6 +108,24 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
             args.max_size
         ));
     };
+    if warc {
+        if args.url.is_some() {
+            return ui.usage("--url names one page; a WARC record gives its own (WARC-Target-URI)");
+        }
+        let inputs = inputs
+            .into_iter()
+            .map(|i| super::extract_warc::WarcInput {
+                name: i.name,
+                path: i.path,
+            })
+            .collect();
+        let status = super::extract_warc::run(inputs, &args, given, max_size, ui);
+        return if empty_dirs > 0 && status == Status::Success {
+            Status::Failure
+        } else {
+            status
+        };
+    }
     // Output comes after every page is read, so a bar does not tear it.
     let meter = if inputs.len() > 1 {
         super::meter::Meter::items(ui, inputs.len() as u64, "pages")
@@ -229,7 +263,19 @@ fn exit_status(failures: &[Failure], ok: usize) -> Status {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// Whether a file is a WARC file: by its name, else by its first bytes.
+fn is_warc_file(p: &Path) -> bool {
+    if unjam::warc::is_warc_name(&p.to_string_lossy()) {
+        return true;
+    }
+    let mut head = Vec::with_capacity(4096);
+    fs::File::open(p)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok()
+        && unjam::warc::sniff(&head)
+}
+
+fn walk(dir: &Path, warc: bool, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
@@ -242,11 +288,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
             }
         }
         if ft.is_dir() {
-            walk(&path, out)?;
+            walk(&path, warc, out)?;
         } else if ft.is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+            && if warc {
+                unjam::warc::is_warc_name(&path.to_string_lossy())
+            } else {
+                path.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm")
+                })
+            }
         {
             out.push(path);
         }
@@ -306,6 +356,9 @@ fn read_one(
         return Outcome::Refused(format!(
             "page larger than {max_size} bytes (--max-size): refused"
         ));
+    }
+    if input.path.is_none() && read.is_ok() && unjam::warc::sniff(&bytes) {
+        return Outcome::Refused("stdin holds a WARC file: add --warc to read it as one".into());
     }
     let bytes = read.map(|_| bytes);
     let bytes = match bytes {

@@ -1,8 +1,10 @@
 //! Wiring of each subcommand to files, stdin and stdout. Errors are rendered here, once.
 
 pub mod clean;
+pub mod clean_wet;
 pub mod docs;
 pub mod extract;
+pub mod extract_warc;
 pub mod forum;
 pub mod meter;
 pub mod thread;

@@ -20,6 +20,7 @@ pub mod listing;
 pub mod mobile;
 pub mod printable;
 pub mod selectors;
+pub mod sniff;
 pub mod text;
 pub mod urls;
 

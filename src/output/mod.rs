@@ -43,6 +43,11 @@ pub struct PostJson<'a> {
     pub hidden: bool,
     pub hidden_notice: Option<&'a str>,
     pub subject: Option<&'a str>,
+    /// Only for posts read from a WARC file: its record and crawl time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warc_record_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warc_date: Option<&'a str>,
 }
 
 impl<'a> PostJson<'a> {
@@ -72,6 +77,8 @@ impl<'a> PostJson<'a> {
             hidden: post.hidden,
             hidden_notice: post.hidden_notice.as_deref(),
             subject: post.subject.as_deref(),
+            warc_record_id: post.capture.as_ref().and_then(|c| c.record_id.as_deref()),
+            warc_date: post.capture.as_ref().and_then(|c| c.date.as_deref()),
         }
     }
 }
