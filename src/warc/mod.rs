@@ -185,7 +185,7 @@ impl<R: Read> Reader<R> {
             gz::Next::End => Ok(false),
             gz::Next::Garbage { at, resumed } => {
                 let what = match resumed {
-                    Some(r) => format!("{} bytes that are not gzip data, skipped", r - at),
+                    Some(r) => format!("{} bytes that are not gzip data", r - at),
                     None => "bytes that are not gzip data up to the end of the file".into(),
                 };
                 self.pending = Some(Corrupt {
@@ -379,12 +379,47 @@ impl<R: Read> Reader<R> {
                 format!("block truncated: {got} of the {len} bytes Content-Length gives"),
             );
         }
+        // In a gzip file a record ends with CRLF CRLF, then its member ends or the next record
+        // starts. Anything else means Content-Length is shorter than the record: its block is
+        // cut, not whole. (In a plain file the bytes after it are reported on their own.)
+        if self.is_gzip() && !self.at_record_end().map_err(|e| self.read_fail(e))? {
+            return corrupt(
+                self,
+                format!(
+                    "Content-Length {len} ends inside the record (more bytes follow its block)"
+                ),
+            );
+        }
         Ok(Some(Record {
             offset,
             head,
             block,
             kept: keep,
         }))
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// Skip the CRLFs after a block; whether the member (or file) ends there or a version line
+    /// follows.
+    fn at_record_end(&mut self) -> io::Result<bool> {
+        loop {
+            let buf = self.src.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(true);
+            }
+            let n = buf
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+            if n == 0 {
+                // Enough bytes to tell a version line: the buffer holds at least 5 unless the
+                // member ends first, and a member ending in a partial `WARC/` is not one.
+                return Ok(buf.starts_with(b"WARC/"));
+            }
+            self.src.consume(n);
+            self.used += n as u64;
+        }
     }
 }
 
@@ -531,6 +566,23 @@ mod tests {
             .unwrap_err()
             .contains("truncated: 5 of the 500"));
         assert_eq!(out[3].as_ref().unwrap().2, b"two");
+    }
+
+    #[test]
+    fn a_content_length_too_short_is_caught_at_the_member_end() {
+        let mut short = record("response", b"the whole block");
+        let s = String::from_utf8(short.clone()).unwrap();
+        short = s
+            .replace("Content-Length: 15", "Content-Length: 8")
+            .into_bytes();
+        let file = [gz(&short), gz(&record("response", b"next"))].concat();
+        let out = all(&file);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0]
+            .as_ref()
+            .unwrap_err()
+            .contains("ends inside the record"));
+        assert_eq!(out[1].as_ref().unwrap().2, b"next");
     }
 
     #[test]
