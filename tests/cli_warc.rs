@@ -498,4 +498,41 @@ fn a_corrupt_wet_record_is_reported_and_the_rest_cleaned() {
     assert_eq!(posts(&out.stdout).len(), 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("truncated: 5 of the 99999 bytes"), "{err}");
+    // In parallel: the same records, the same report.
+    let par = env
+        .cmd(&["clean", "-j", "3"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(par.stdout, out.stdout);
+    assert_eq!(par.stderr, out.stderr);
+}
+
+#[test]
+fn wet_in_parallel_is_wet_in_series() {
+    let env = Env::new();
+    let texts: Vec<String> = (0..40)
+        .map(|i| {
+            if i % 3 == 0 {
+                format!("{i}: {PLAIN}")
+            } else {
+                format!("{i}: {JAMMED}")
+            }
+        })
+        .collect();
+    let refs: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+    let file = env.write("many.wet.gz", wet(&refs));
+    for format in ["jsonl", "wet"] {
+        let one = env
+            .cmd(&["clean", "-j", "1", "--format", format])
+            .arg(&file)
+            .ok_stdout();
+        let four = env
+            .cmd(&["clean", "-j", "4", "--format", format])
+            .arg(&file)
+            .ok_stdout();
+        assert_eq!(one, four, "{format}");
+    }
 }

@@ -165,6 +165,7 @@ pub fn run(args: CleanArgs, ui: &Ui) -> Status {
             only_jammed: args.only_jammed,
             stats: args.stats,
             check: args.check,
+            threads,
         };
         return super::clean_wet::run(&plan, args.output.as_deref(), ui);
     }

@@ -7,10 +7,11 @@ use crate::cli::WetFormat;
 use serde::Serialize;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Mutex};
 use unjam::atomic::write_atomically;
 use unjam::clean::stream::clean_slice;
 use unjam::clean::{Cleaner, Form, Options, Stats};
-use unjam::warc::{wet, Reader, WarcError};
+use unjam::warc::{wet, Reader, Record, WarcError};
 
 pub struct WetPlan {
     /// Files; `None` is stdin.
@@ -20,6 +21,8 @@ pub struct WetPlan {
     pub only_jammed: bool,
     pub stats: bool,
     pub check: bool,
+    /// Records cleaned in parallel (output order kept).
+    pub threads: usize,
 }
 
 /// Record counts over all inputs.
@@ -74,12 +77,11 @@ fn run_to(plan: &WetPlan, out: &mut dyn Write, ui: &Ui) -> Status {
     let mut counts = Counts::default();
     let mut total = Stats::default();
     let mut failed = false;
-    let mut cleaner = Cleaner::new(plan.opts.clone());
     for input in &plan.inputs {
         let name = input
             .as_ref()
             .map_or("<stdin>".into(), |p| p.display().to_string());
-        let reader: io::Result<Box<dyn Read>> = match input {
+        let reader: io::Result<Box<dyn Read + Send>> = match input {
             Some(p) => std::fs::File::open(p).and_then(|f| {
                 if f.metadata()?.is_dir() {
                     return Err(io::Error::new(
@@ -87,20 +89,14 @@ fn run_to(plan: &WetPlan, out: &mut dyn Write, ui: &Ui) -> Status {
                         "is a directory",
                     ));
                 }
-                Ok(Box::new(f) as Box<dyn Read>)
+                Ok(Box::new(f) as Box<dyn Read + Send>)
             }),
             None => Ok(Box::new(io::stdin())),
         };
         let r = reader.and_then(|r| {
-            clean_file(
-                r,
-                plan,
-                &mut cleaner,
-                &mut out,
-                &mut counts,
-                &mut total,
-                &mut |c| ui.error(format!("{name}: {c}; skipped")),
-            )
+            clean_file(r, plan, &mut out, &mut counts, &mut total, &mut |c| {
+                ui.error(format!("{name}: {c}; skipped"))
+            })
         });
         if let Err(e) = r {
             if out.failed {
@@ -148,67 +144,178 @@ fn run_to(plan: &WetPlan, out: &mut dyn Write, ui: &Ui) -> Status {
     }
 }
 
+/// What one record gave.
+#[derive(Default)]
+struct Outcome {
+    conversion: bool,
+    jammed: bool,
+    changed: bool,
+    written: bool,
+    not_utf8: bool,
+    stats: Stats,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Outcome, total: &mut Stats) {
+        self.records += 1;
+        self.conversions += u64::from(o.conversion);
+        self.jammed += u64::from(o.jammed);
+        self.changed += u64::from(o.changed);
+        self.written += u64::from(o.written);
+        self.not_utf8 += u64::from(o.not_utf8);
+        total.merge(&o.stats);
+    }
+}
+
+/// Clean one record into `out` (what is to be written of it).
+fn process(rec: &Record, plan: &WetPlan, cleaner: &mut Cleaner, out: &mut Vec<u8>) -> Outcome {
+    let mut o = Outcome::default();
+    if rec.head.kind() != "conversion" {
+        // warcinfo (and anything else) keeps a WET output a valid WET file.
+        if plan.format == WetFormat::Wet && !plan.check {
+            wet::write_record(out, &rec.head, &rec.block, false).expect("writing to memory");
+        }
+        return o;
+    }
+    o.conversion = true;
+    let mut cleaned = Vec::with_capacity(rec.block.len());
+    clean_slice(&rec.block, cleaner, &mut cleaned, &mut o.stats);
+    o.jammed = [Form::Triple, Form::Pair, Form::Seo]
+        .iter()
+        .any(|&f| o.stats.strings(f) > 0);
+    o.changed = cleaned != rec.block;
+    if plan.check || (plan.only_jammed && !o.jammed) {
+        return o;
+    }
+    o.written = true;
+    match plan.format {
+        WetFormat::Wet => {
+            wet::write_record(out, &rec.head, &cleaned, o.changed).expect("writing to memory")
+        }
+        WetFormat::Jsonl => {
+            let text = String::from_utf8_lossy(&cleaned);
+            o.not_utf8 = matches!(text, std::borrow::Cow::Owned(_));
+            let doc = Doc {
+                url: rec.head.target_uri(),
+                warc_date: rec.head.date(),
+                warc_record_id: rec.head.record_id(),
+                text: &text,
+            };
+            serde_json::to_writer(&mut *out, &doc).expect("writing to memory");
+            out.push(b'\n');
+        }
+    }
+    o
+}
+
+/// Clean every record of `input` into `out`, in order, on `plan.threads` threads.
 fn clean_file(
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     plan: &WetPlan,
-    cleaner: &mut Cleaner,
     out: &mut dyn Write,
     counts: &mut Counts,
     total: &mut Stats,
     on_corrupt: &mut dyn FnMut(unjam::warc::Corrupt),
 ) -> io::Result<()> {
     let mut reader = Reader::new(input)?;
-    let mut cleaned = Vec::new();
-    while let Some(r) = reader.next_record(&mut |_| true) {
-        let rec = match r {
-            Ok(rec) => rec,
-            Err(WarcError::Corrupt(c)) => {
-                counts.corrupt += 1;
-                on_corrupt(c);
-                continue;
-            }
-            Err(WarcError::Io(e)) => return Err(e),
-        };
-        counts.records += 1;
-        if rec.head.kind() != "conversion" {
-            // warcinfo (and anything else) keeps a WET output a valid WET file.
-            if plan.format == WetFormat::Wet && !plan.check {
-                wet::write_record(out, &rec.head, &rec.block, false)?;
-            }
-            continue;
-        }
-        counts.conversions += 1;
-        cleaned.clear();
-        let mut stats = Stats::default();
-        clean_slice(&rec.block, cleaner, &mut cleaned, &mut stats);
-        let jammed = [Form::Triple, Form::Pair, Form::Seo]
-            .iter()
-            .any(|&f| stats.strings(f) > 0);
-        let changed = cleaned != rec.block;
-        counts.jammed += u64::from(jammed);
-        counts.changed += u64::from(changed);
-        total.merge(&stats);
-        if plan.check || (plan.only_jammed && !jammed) {
-            continue;
-        }
-        counts.written += 1;
-        match plan.format {
-            WetFormat::Wet => wet::write_record(out, &rec.head, &cleaned, changed)?,
-            WetFormat::Jsonl => {
-                let text = String::from_utf8_lossy(&cleaned);
-                if matches!(text, std::borrow::Cow::Owned(_)) {
-                    counts.not_utf8 += 1;
+    if plan.threads <= 1 {
+        let mut cleaner = Cleaner::new(plan.opts.clone());
+        let mut buf = Vec::new();
+        while let Some(r) = reader.next_record(&mut |_| true) {
+            let rec = match r {
+                Ok(rec) => rec,
+                Err(WarcError::Corrupt(c)) => {
+                    counts.corrupt += 1;
+                    on_corrupt(c);
+                    continue;
                 }
-                let doc = Doc {
-                    url: rec.head.target_uri(),
-                    warc_date: rec.head.date(),
-                    warc_record_id: rec.head.record_id(),
-                    text: &text,
-                };
-                serde_json::to_writer(&mut *out, &doc)?;
-                out.write_all(b"\n")?;
+                Err(WarcError::Io(e)) => return Err(e),
+            };
+            buf.clear();
+            let o = process(&rec, plan, &mut cleaner, &mut buf);
+            counts.add(&o, total);
+            out.write_all(&buf)?;
+        }
+        return Ok(());
+    }
+    // A reader thread, `threads` cleaners, and this thread writing in record order. Bounded
+    // queues keep a few records per thread in memory.
+    // A corrupt record is a job without a record: it keeps its place in the order.
+    type Job = (u64, Option<Record>);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(plan.threads * 4);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Vec<u8>, Outcome)>(plan.threads * 4);
+    let (bad_tx, bad_rx) = mpsc::channel::<(u64, unjam::warc::Corrupt)>();
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    std::thread::scope(|s| -> io::Result<()> {
+        let reading = s.spawn(move || -> io::Result<()> {
+            let mut seq = 0;
+            while let Some(r) = reader.next_record(&mut |_| true) {
+                match r {
+                    Ok(rec) => {
+                        if job_tx.send((seq, Some(rec))).is_err() {
+                            break;
+                        }
+                    }
+                    // Reported in turn, when the writer reaches its place.
+                    Err(WarcError::Corrupt(c)) => {
+                        let _ = bad_tx.send((seq, c));
+                        let _ = job_tx.send((seq, None));
+                    }
+                    Err(WarcError::Io(e)) => return Err(e),
+                }
+                seq += 1;
+            }
+            Ok(())
+        });
+        for _ in 0..plan.threads {
+            let job_rx = Arc::clone(&job_rx);
+            let done_tx = done_tx.clone();
+            s.spawn(move || {
+                let mut cleaner = Cleaner::new(plan.opts.clone());
+                loop {
+                    let job = job_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, rec))) = job else { return };
+                    let mut buf = Vec::new();
+                    let o = match rec {
+                        Some(rec) => process(&rec, plan, &mut cleaner, &mut buf),
+                        None => Outcome::default(),
+                    };
+                    if done_tx.send((seq, buf, o)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut ready = std::collections::BTreeMap::new();
+        let mut want = 0;
+        let mut bad = std::collections::BTreeMap::new();
+        let mut written = Ok(());
+        for (seq, buf, o) in done_rx {
+            ready.insert(seq, (buf, o));
+            while let Some((buf, o)) = ready.remove(&want) {
+                bad.extend(bad_rx.try_iter());
+                if let Some(c) = bad.remove(&want) {
+                    counts.corrupt += 1;
+                    on_corrupt(c);
+                } else {
+                    counts.add(&o, total);
+                }
+                want += 1;
+                if written.is_ok() {
+                    written = out.write_all(&buf);
+                }
+                if written.is_err() {
+                    // Stop the workers and the reader: drop what is queued.
+                    ready.clear();
+                    break;
+                }
+            }
+            if written.is_err() {
+                break;
             }
         }
-    }
-    Ok(())
+        written?;
+        reading.join().expect("the reader does not panic")
+    })
 }
