@@ -12,6 +12,9 @@ fn each_input(target: &str, check: fn(&[u8])) {
         root.join("fuzz/seeds").join(target),
         root.join("fuzz/regressions").join(target),
     ];
+    if target == "warc" {
+        dirs.push(root.join("fixtures/warc"));
+    }
     if target == "extract" {
         // Seeded from the fixture pages themselves (as .ci/run does).
         for d in [
@@ -55,4 +58,9 @@ fn url_inputs() {
 #[test]
 fn parser_inputs() {
     each_input("parsers", oracles::check_parsers);
+}
+
+#[test]
+fn warc_inputs() {
+    each_input("warc", oracles::check_warc);
 }
