@@ -148,6 +148,8 @@ pub struct Capture {
     pub record_id: Option<String>,
     /// `WARC-Date`: when the page was crawled (UTC, ISO 8601).
     pub date: Option<String>,
+    /// `WARC-Target-URI`: the address of the page the post was on.
+    pub url: Option<String>,
 }
 
 /// What the pager of a page says.

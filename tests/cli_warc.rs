@@ -536,3 +536,79 @@ fn wet_in_parallel_is_wet_in_series() {
         assert_eq!(one, four, "{format}");
     }
 }
+
+/// The helper files of tools/warc/make_warc.py: what was packed, read from the pages' HTML.
+fn expected(name: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(fixture("warc").join(name)).unwrap()).unwrap()
+}
+
+#[test]
+fn one_thread_on_two_sites_stays_two_threads() {
+    // Every forum in a crawl has a thread 1: pages merge per site (and view), never across.
+    let env = Env::new();
+    let out = env
+        .cmd(&["extract", "-f", "jsonl"])
+        .arg(fixture("warc/cc-two-hosts.warc.gz"))
+        .ok_stdout();
+    let got: Vec<(String, u64)> = posts(&out)
+        .iter()
+        .map(|p| {
+            (
+                p["url"].as_str().unwrap().to_string(),
+                p["pid"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut want = Vec::new();
+    for d in expected("expected-cc-two-hosts.json")["discuz"]
+        .as_array()
+        .unwrap()
+    {
+        for pid in d["pids"].as_array().unwrap() {
+            want.push((
+                d["url"].as_str().unwrap().to_string(),
+                pid.as_u64().unwrap(),
+            ));
+        }
+    }
+    let (mut got, mut want) = (got, want);
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn each_post_keeps_its_own_record_url_and_view() {
+    let env = Env::new();
+    let out = env
+        .cmd(&["extract", "-f", "jsonl"])
+        .arg(fixture("warc/cc-small.warc.gz"))
+        .ok_stdout();
+    let packed = expected("expected-cc-small.json");
+    let records: std::collections::HashMap<&str, &Value> = packed["discuz"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["warc_record_id"].as_str().unwrap(), d))
+        .collect();
+    let all = posts(&out);
+    assert!(!all.is_empty());
+    for p in &all {
+        let rec = records[p["warc_record_id"].as_str().unwrap()];
+        assert_eq!(p["url"], rec["url"]);
+        assert_eq!(p["warc_date"], rec["warc_date"]);
+        // The view the post was read from matches the page's URL form.
+        let url = p["url"].as_str().unwrap();
+        let kind = p["kind"].as_str().unwrap();
+        assert_eq!(url.contains("archiver"), kind == "archiver", "{url} {kind}");
+        assert_eq!(
+            url.contains("printable"),
+            kind == "printable",
+            "{url} {kind}"
+        );
+        assert_eq!(url.contains("mobile=2"), kind == "mobile", "{url} {kind}");
+        if let Some(pid) = p["pid"].as_u64() {
+            assert!(rec["pids"].as_array().unwrap().contains(&Value::from(pid)));
+        }
+    }
+}

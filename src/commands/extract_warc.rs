@@ -161,12 +161,42 @@ fn read_one(input: &WarcInput, opts: &PageOptions, verbose: bool) -> Done {
             (Counts::default(), true)
         }
     };
+    let threads = group(pages);
+    // Posts written: a page captured twice gives its posts once.
+    let mut counts = counts;
+    counts.posts = threads.iter().map(|t| t.posts.len() as u64).sum();
     Done {
-        threads: assemble::assemble(pages),
+        threads,
         counts,
         messages,
         failed,
     }
+}
+
+/// Threads out of the pages of one file. Pages merge only within one site and one view: every
+/// forum in a crawl has a thread 1, and a thread's desktop, touch, printable and archiver
+/// captures are different pages (their posts keep their own URL and kind).
+fn group(pages: Vec<unjam::model::Page>) -> Vec<unjam::model::Thread> {
+    let mut order: Vec<(Option<String>, &'static str)> = Vec::new();
+    let mut groups: BTreeMap<(Option<String>, &'static str), Vec<unjam::model::Page>> =
+        BTreeMap::new();
+    for p in pages {
+        // The site: scheme, host and port (two boards on one host differ by port).
+        let host = p
+            .url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization());
+        let key = (host, p.kind.name());
+        if !groups.contains_key(&key) {
+            order.push(key.clone());
+        }
+        groups.entry(key).or_default().push(p);
+    }
+    order
+        .into_iter()
+        .flat_map(|k| assemble::assemble(groups.remove(&k).unwrap_or_default()))
+        .collect()
 }
 
 fn summary(c: &Counts, files: usize) -> String {

@@ -6,7 +6,12 @@ use scraper::Html;
 
 /// Classify a page that gave no posts.
 pub fn detect(html: &Html, text: &str, status: Option<u16>) -> Gate {
-    let lower_head = text[..text.len().min(64 << 10)].to_ascii_lowercase();
+    // The first 64 KiB, cut on a character boundary (a cut inside one would panic).
+    let mut end = text.len().min(64 << 10);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let lower_head = text[..end].to_ascii_lowercase();
     // A browser challenge first: its page may say anything else too.
     const CHALLENGE: [&str; 7] = [
         "cf-browser-verification",
@@ -109,6 +114,17 @@ mod tests {
 
     fn gate(body: &str) -> Gate {
         detect(&Html::parse_document(body), body, None)
+    }
+
+    #[test]
+    fn a_character_across_the_64_kib_mark_is_not_cut() {
+        // Found by the WARC benchmark: a large page without posts, 落 straddling byte 65536.
+        let head = "<html><body><p>";
+        let mut page = head.to_string();
+        page.push_str(&"a".repeat((64 << 10) - 1 - head.len()));
+        page.push_str("落落落</p></body></html>");
+        assert!(!page.is_char_boundary(64 << 10));
+        assert_eq!(gate(&page), Gate::NotDiscuz);
     }
 
     #[test]

@@ -174,8 +174,12 @@ pub fn write_thread(
     tw.end(w)
 }
 
-/// The URL of the page `post` is on, from the thread's page list.
-pub fn post_url<'a>(thread: &'a Thread, post: &Post) -> Option<&'a str> {
+/// The URL of the page `post` is on: the WARC record's address when it came from one, else
+/// from the thread's page list.
+pub fn post_url<'a>(thread: &'a Thread, post: &'a Post) -> Option<&'a str> {
+    if let Some(u) = post.capture.as_ref().and_then(|c| c.url.as_deref()) {
+        return Some(u);
+    }
     match post.page {
         Some(p) => thread
             .page_urls

@@ -30,7 +30,8 @@ pub struct Counts {
     pub parsed_not_thread: u64,
     /// Discuz gate pages (not found, login required, ...), by kind.
     pub gates: BTreeMap<&'static str, u64>,
-    /// Thread pages, and their posts.
+    /// Thread pages, and their posts (on every page; the caller may count them after
+    /// dropping those of pages captured twice).
     pub pages: u64,
     pub posts: u64,
     /// Records that could not be read.
@@ -145,6 +146,7 @@ pub fn read_pages<R: Read>(
                 let capture = Capture {
                     record_id: rec.head.record_id().map(str::to_owned),
                     date: rec.head.date().map(str::to_owned),
+                    url: uri.clone(),
                 };
                 for p in &mut page.posts {
                     p.capture = Some(capture.clone());
