@@ -612,3 +612,29 @@ fn each_post_keeps_its_own_record_url_and_view() {
         }
     }
 }
+
+#[test]
+fn records_over_the_size_limit_are_reported_not_read() {
+    let env = Env::new();
+    let file = env.write("crawl.warc.gz", archive(false).concat());
+    let out = env
+        .cmd(&["extract", "-f", "jsonl", "--max-size", "3K", "--stats"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    // desktop-p1 (7.8 KB) is over the limit; the smaller pages still give their posts.
+    assert!(
+        err.contains("larger than 3072 bytes (--max-size): skipped"),
+        "{err}"
+    );
+    assert!(err.contains("refused: 1;"), "{err}");
+    let got = posts(&out.stdout);
+    assert!(!got.is_empty());
+    assert!(
+        got.iter().all(|p| p["pid"] != 101),
+        "desktop-p1's posts are not there"
+    );
+}

@@ -35,6 +35,7 @@ struct Counts {
     written: u64,
     corrupt: u64,
     not_utf8: u64,
+    oversize: u64,
 }
 
 /// A JSON Lines record of one document.
@@ -137,7 +138,14 @@ fn run_to(plan: &WetPlan, out: &mut dyn Write, ui: &Ui) -> Status {
         ));
         ui.info(&total);
     }
-    if failed || counts.corrupt > 0 || (plan.check && counts.changed > 0) {
+    if counts.oversize > 0 {
+        ui.error(format!(
+            "{} records larger than {} MiB were skipped (not in the output)",
+            counts.oversize,
+            MAX_BLOCK >> 20
+        ));
+    }
+    if failed || counts.corrupt > 0 || counts.oversize > 0 || (plan.check && counts.changed > 0) {
         Status::Failure
     } else {
         Status::Success
@@ -152,6 +160,8 @@ struct Outcome {
     changed: bool,
     written: bool,
     not_utf8: bool,
+    /// Not read: larger than [`MAX_BLOCK`].
+    oversize: bool,
     stats: Stats,
 }
 
@@ -163,13 +173,26 @@ impl Counts {
         self.changed += u64::from(o.changed);
         self.written += u64::from(o.written);
         self.not_utf8 += u64::from(o.not_utf8);
+        self.oversize += u64::from(o.oversize);
         total.merge(&o.stats);
     }
+}
+
+/// Largest record block read into memory; a bigger record is reported and skipped. Common
+/// Crawl's WET documents are a few KB (their pages are cut at 1 MiB).
+const MAX_BLOCK: u64 = 256 << 20;
+
+fn keep_block(h: &unjam::warc::Head) -> bool {
+    h.content_length().is_some_and(|n| n <= MAX_BLOCK)
 }
 
 /// Clean one record into `out` (what is to be written of it).
 fn process(rec: &Record, plan: &WetPlan, cleaner: &mut Cleaner, out: &mut Vec<u8>) -> Outcome {
     let mut o = Outcome::default();
+    if !rec.kept {
+        o.oversize = true;
+        return o;
+    }
     if rec.head.kind() != "conversion" {
         // warcinfo (and anything else) keeps a WET output a valid WET file.
         if plan.format == WetFormat::Wet && !plan.check {
@@ -221,7 +244,7 @@ fn clean_file(
     if plan.threads <= 1 {
         let mut cleaner = Cleaner::new(plan.opts.clone());
         let mut buf = Vec::new();
-        while let Some(r) = reader.next_record(&mut |_| true) {
+        while let Some(r) = reader.next_record(&mut keep_block) {
             let rec = match r {
                 Ok(rec) => rec,
                 Err(WarcError::Corrupt(c)) => {
@@ -249,7 +272,7 @@ fn clean_file(
     std::thread::scope(|s| -> io::Result<()> {
         let reading = s.spawn(move || -> io::Result<()> {
             let mut seq = 0;
-            while let Some(r) = reader.next_record(&mut |_| true) {
+            while let Some(r) = reader.next_record(&mut keep_block) {
                 match r {
                     Ok(rec) => {
                         if job_tx.send((seq, Some(rec))).is_err() {

@@ -110,7 +110,7 @@ pub fn run(
             total.records, total.responses
         ));
     }
-    if failed_files > 0 || total.corrupt > 0 {
+    if failed_files > 0 || total.corrupt > 0 || total.refused > 0 {
         Status::Failure
     } else {
         Status::Success

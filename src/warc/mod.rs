@@ -48,6 +48,11 @@ impl Head {
         self.get("WARC-Date")
     }
 
+    /// `Content-Length`, the size of the block.
+    pub fn content_length(&self) -> Option<u64> {
+        self.get("Content-Length")?.trim().parse().ok()
+    }
+
     pub fn target_uri(&self) -> Option<&str> {
         // WARC 1.0 examples wrap the URI in angle brackets; CC does not. Accept both.
         self.get("WARC-Target-URI")

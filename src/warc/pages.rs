@@ -85,7 +85,11 @@ pub fn read_pages<R: Read>(
 ) -> io::Result<Counts> {
     let mut reader = Reader::new(input)?;
     let mut counts = Counts::default();
-    let mut want = |h: &Head| matches!(h.kind(), "response" | "resource");
+    let is_page = |h: &Head| matches!(h.kind(), "response" | "resource");
+    // A block is read into memory only up to the size limit (plus room for an HTTP head); a
+    // record claiming more is skipped unread and reported.
+    let cap = opts.max_size.saturating_add(64 * 1024);
+    let mut want = |h: &Head| is_page(h) && h.content_length().is_some_and(|n| n <= cap);
     while let Some(r) = reader.next_record(&mut want) {
         let rec = match r {
             Ok(rec) => rec,
@@ -98,6 +102,19 @@ pub fn read_pages<R: Read>(
         };
         counts.records += 1;
         if !rec.kept {
+            if is_page(&rec.head) {
+                counts.responses += 1;
+                counts.refused += 1;
+                on(Event::Refused {
+                    offset: rec.offset,
+                    uri: rec.head.target_uri().unwrap_or_default().to_owned(),
+                    why: format!(
+                        "record of {} bytes, larger than --max-size {}: skipped",
+                        rec.head.content_length().unwrap_or(0),
+                        opts.max_size
+                    ),
+                });
+            }
             continue;
         }
         counts.responses += 1;
