@@ -1,12 +1,17 @@
 //! WARC input: Common Crawl's WARC files (raw HTTP responses) and WET files (the text CC
 //! extracted from each page), compressed one gzip member per record or plain.
 //!
-//! A reader of our own rather than a WARC crate: a corrupt or truncated record (CC files do end
-//! mid-record when a copy is cut) must be reported with its offset and reading must go on at
-//! the next gzip member, and records that are not wanted must cost no more than their
-//! decompression. [`gz::Members`] gives the member boundaries and offsets that needs; the
-//! record grammar itself (a version line, `Name: value` headers, a block of `Content-Length`
-//! bytes, two CRLFs) is small.
+//! A reader of our own rather than a WARC crate. The `warc` crate (read 2026-12) decompresses
+//! the whole file as one stream (libflate's multi-member decoder, slower than flate2 with
+//! zlib-rs), so member offsets are lost and its iterator cannot resynchronise after a bad
+//! member; it reads each block line by line into a fresh 1 MiB buffer, keeps headers in a hash
+//! map (their order and bytes are gone, so a WET record cannot be written back as it was), and
+//! its `from_path` opens files for writing, creating missing ones. unjam needs the opposite on
+//! each point: a corrupt or truncated record (CC files do end mid-record when a copy is cut)
+//! reported with its offset and reading going on at the next gzip member, records that are not
+//! wanted costing no more than their decompression, and headers kept as read.
+//! [`gz::Members`] gives the member boundaries and offsets; the record grammar itself (a
+//! version line, `Name: value` headers, a block of `Content-Length` bytes, two CRLFs) is small.
 
 pub mod gz;
 pub mod http;
