@@ -117,6 +117,42 @@ fn golden_discuz7() {
 }
 
 #[test]
+fn golden_themed_x3() {
+    // A theme wraps posts 2-4 in its own `div.viewbox`: every post, with its author, time and
+    // floor from its own container, in page order (pids are not sorted: 9001 comes first).
+    golden("themed-x3.json", &["-f", "json", &page("themed-x3.html")]);
+    let env = Env::new();
+    let out = env
+        .cmd(&["extract", "-f", "jsonl", &page("themed-x3.html")])
+        .ok_stdout();
+    let posts: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(u64, u64, &str)> = posts
+        .iter()
+        .map(|p| {
+            (
+                p["pid"].as_u64().unwrap(),
+                p["floor"].as_u64().unwrap(),
+                p["author"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (9001, 1, "小林"),
+            (310, 2, "theme_fan"),
+            (311, 3, "老王"),
+            (315, 4, "Ann Lee")
+        ]
+    );
+    assert_eq!(posts[3]["posted_at"], "2026-10-02T21:40:00");
+}
+
+#[test]
 fn golden_directory() {
     golden("thread-dir.jsonl", &["-f", "jsonl", &page("thread")]);
 }

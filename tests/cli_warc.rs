@@ -638,3 +638,24 @@ fn records_over_the_size_limit_are_reported_not_read() {
         "desktop-p1's posts are not there"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_read_as_a_page_not_sniffed_away() {
+    // Sniffing for a WARC header would take the first bytes of a FIFO from the page itself.
+    let env = Env::new();
+    let fifo = env.path("page.html");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let page = std::fs::read(fixture("extract/desktop-p2.html")).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, page).unwrap())
+    };
+    let out = env.cmd(&["extract", "-f", "jsonl"]).arg(&fifo).ok_stdout();
+    writer.join().unwrap();
+    assert_eq!(posts(&out).len(), 1);
+}

@@ -263,10 +263,15 @@ fn exit_status(failures: &[Failure], ok: usize) -> Status {
     }
 }
 
-/// Whether a file is a WARC file: by its name, else by its first bytes.
+/// Whether a file is a WARC file: by its name, else by its first bytes. Only a regular file is
+/// sniffed: reading the start of a FIFO or a process substitution (`<(zcat …)`) would take
+/// those bytes from the page read after (such inputs need `--warc`).
 fn is_warc_file(p: &Path) -> bool {
     if unjam::warc::is_warc_name(&p.to_string_lossy()) {
         return true;
+    }
+    if !fs::metadata(p).is_ok_and(|m| m.is_file()) {
+        return false;
     }
     let mut head = Vec::with_capacity(4096);
     fs::File::open(p)

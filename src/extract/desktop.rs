@@ -66,30 +66,43 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
     })
 }
 
-/// `div#postlist > div#post_PID > table#pidPID`, found by walking from `#postlist` rather than
-/// by matching a selector against every element of the page.
+/// The posts' `table#pidPID` blocks, in page order, wherever the template puts them: the stock
+/// `div#postlist > div#post_PID > table#pidPID`, or inside a theme's own wrappers
+/// (`div#post_PID > div.viewbox > table#pidPID`). A table counts when it sits anywhere under
+/// `#postlist` or holds its own `postmessage_PID`; one walk over the document.
 fn post_tables(html: &scraper::Html) -> Vec<ElementRef<'_>> {
-    let postlist = html
-        .tree
-        .nodes()
-        .filter_map(ElementRef::wrap)
-        .find(|e| e.value().id() == Some("postlist"));
-    let Some(postlist) = postlist else {
-        return html.select(selectors::x_post_tables()).collect();
-    };
-    let with_id = |e: &ElementRef<'_>, tag: &str, prefix: &str| {
-        e.value().name() == tag && e.value().id().is_some_and(|i| i.starts_with(prefix))
-    };
-    postlist
-        .children()
-        .filter_map(ElementRef::wrap)
-        .filter(|d| with_id(d, "div", "post_"))
-        .flat_map(|d| {
-            d.children()
+    let mut tables = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in html.tree.nodes().filter_map(ElementRef::wrap) {
+        if e.value().name() != "table" {
+            continue;
+        }
+        let Some(pid) = e
+            .value()
+            .id()
+            .and_then(|i| i.strip_prefix("pid"))
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        if seen.contains(&pid) {
+            continue;
+        }
+        let in_postlist = e
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| a.value().id() == Some("postlist"));
+        let body_id = format!("postmessage_{pid}");
+        if in_postlist
+            || e.descendants()
                 .filter_map(ElementRef::wrap)
-                .filter(|t| with_id(t, "table", "pid"))
-        })
-        .collect()
+                .any(|d| d.value().id() == Some(body_id.as_str()))
+        {
+            seen.insert(pid);
+            tables.push(e);
+        }
+    }
+    tables
 }
 
 fn post(doc: &Doc<'_>, table: ElementRef<'_>, pid: u64) -> Post {

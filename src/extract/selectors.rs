@@ -32,8 +32,6 @@ selectors! {
     // ---- Discuz! X desktop (forum/viewthread.htm, viewthread_node.htm)
     /// The thread title.
     x_subject = "#thread_subject";
-    /// One post's outer block: `div#post_PID > table#pidPID.plhin`.
-    x_post_tables = "div#postlist > div[id^=post_] > table[id^=pid]";
     /// Body `td.t_f#postmessage_PID`.
     x_body = "td.t_f[id^=postmessage_], div.t_f[id^=postmessage_]";
     /// Author link in the side column.
