@@ -49,6 +49,10 @@ pub enum Gate {
     Challenge,
     /// Not a Discuz page at all.
     NotDiscuz,
+    /// A Discuz board listing (threads of a board), not a thread: `unjam forum` reads it.
+    Listing,
+    /// A Discuz forum index (the boards of a site), not a thread.
+    Index,
 }
 
 impl Gate {
@@ -60,6 +64,8 @@ impl Gate {
             Gate::AntiTheft => "Discuz anti-theft page (a JavaScript check that reloads with _dsign=); unjam does not run page scripts",
             Gate::Challenge => "browser challenge (Cloudflare or similar); unjam does not solve challenges",
             Gate::NotDiscuz => "not a Discuz thread page",
+            Gate::Listing => "a board listing, not a thread: `unjam forum URL` reads it (offline: `unjam forum --list FILE.html`)",
+            Gate::Index => "a forum index, not a thread: give `unjam forum` the URL of one of its boards",
         }
     }
 }

@@ -212,6 +212,14 @@ fn every_gate_has_its_message_and_exit_code() {
         ("antitheft.html", 6, "anti-theft"),
         ("cloudflare.html", 7, "browser challenge"),
         ("notdiscuz.html", 8, "not a Discuz thread page"),
+        // A guest's view of a listing: a login form in the header and `您需要登录后才可以发帖`
+        // in the quick-post box, yet a listing, never a login gate (exit 4 sent cron users
+        // looking for cookies they do not need).
+        (
+            "listing-guest.html",
+            8,
+            "a board listing, not a thread: `unjam forum URL`",
+        ),
     ];
     for (file, code, message) in cases {
         let path = page(&format!("gates/{file}"));

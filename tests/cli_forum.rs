@@ -433,3 +433,51 @@ fn output_dir_refuses_a_planted_symlink() {
         .file_type()
         .is_symlink());
 }
+
+/// `unjam forum --list FILE.html`: a saved listing page read offline, as the online --list
+/// reads it (tids, titles, sticky flags), with no request made.
+#[test]
+fn saved_listing_pages_are_listed_offline() {
+    let env = Env::new();
+    let page = common::fixture("extract/gates/listing-guest.html");
+    let out = env
+        .cmd(&["forum", "--list"])
+        .arg(&page)
+        .env("HTTP_PROXY", "http://127.0.0.1:9") // would fail if anything were fetched
+        .ok_stdout();
+    let rows: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let tids: Vec<u64> = rows.iter().map(|r| r["tid"].as_u64().unwrap()).collect();
+    assert!(!tids.is_empty());
+    assert!(rows.iter().all(|r| r["fid"] == 2));
+    assert!(rows.iter().any(|r| r["sticky"] == true));
+    // The same rows as the fixture's own listing rows, in page order.
+    let html = std::fs::read_to_string(&page).unwrap();
+    let mut want = Vec::new();
+    for part in html.split("id=\"normalthread_").skip(1) {
+        want.push(part.split('"').next().unwrap().parse::<u64>().unwrap());
+    }
+    for part in html.split("id=\"stickthread_").skip(1) {
+        want.push(part.split('"').next().unwrap().parse::<u64>().unwrap());
+    }
+    let (mut got_sorted, mut want_sorted) = (tids.clone(), want);
+    got_sorted.sort();
+    want_sorted.sort();
+    got_sorted.dedup();
+    want_sorted.dedup();
+    assert_eq!(got_sorted, want_sorted);
+    // Without --list a file is refused: fetching its threads needs the board URL.
+    env.cmd(&["forum"])
+        .arg(&page)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--list"));
+    // Files and URLs are not mixed.
+    env.cmd(&["forum", "--list", "https://bbs.example.test/forum-2-1.html"])
+        .arg(&page)
+        .assert()
+        .code(2);
+}

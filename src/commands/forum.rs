@@ -23,7 +23,7 @@ use unjam::output::Format;
 /// A `--list` record: the thread as the listing shows it, and its board.
 #[derive(Serialize)]
 struct ListRecord<'a> {
-    fid: u64,
+    fid: Option<u64>,
     forum: Option<&'a str>,
     #[serde(flatten)]
     thread: &'a ListedThread,
@@ -37,6 +37,18 @@ struct Listed {
 }
 
 pub fn run(args: ForumArgs, ui: &Ui) -> Status {
+    let is_file = |u: &str| !u.contains("://") && Path::new(u).is_file();
+    if args.urls.iter().any(|u| is_file(u)) {
+        if !args.urls.iter().all(|u| is_file(u)) {
+            return ui.usage("give either board URLs or saved listing pages, not both");
+        }
+        if !args.list {
+            return ui.usage(
+                "a saved listing page is read with --list (fetching its threads needs the board's URL)",
+            );
+        }
+        return list_saved(&args, ui);
+    }
     let mut boards = Vec::new();
     for u in &args.urls {
         match BoardTarget::parse(u) {
@@ -162,7 +174,7 @@ pub fn run(args: ForumArgs, ui: &Ui) -> Status {
         if list_only {
             for l in &listed {
                 let rec = ListRecord {
-                    fid: l.board.fid,
+                    fid: Some(l.board.fid),
                     forum: l.forum.as_deref(),
                     thread: &l.thread,
                 };
@@ -330,4 +342,72 @@ fn append_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         }
         w.write_all(bytes)
     })
+}
+
+/// `unjam forum --list FILE.html...`: the threads of saved listing pages, offline (a
+/// `FILE.headers` beside a page gives its charset, as for `unjam extract`).
+fn list_saved(args: &ForumArgs, ui: &Ui) -> Status {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut failed = None;
+    for name in &args.urls {
+        let path = Path::new(name);
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                ui.error(format!("{name}: cannot read: {}", super::io_message(&e)));
+                failed = Some(Status::Failure);
+                continue;
+            }
+        };
+        let mut opts = std::fs::read_to_string(path.with_extension("headers"))
+            .map(|h| unjam::extract::Options::from_response_head(&h))
+            .unwrap_or_default();
+        opts.charset = args
+            .http
+            .charset
+            .as_deref()
+            .and_then(unjam::extract::charset::by_label);
+        let listing = match unjam::extract::listing::extract_listing(&bytes, &opts) {
+            Ok(l) if !l.threads.is_empty() => l,
+            Ok(_) => {
+                ui.error(format!("{name}: no threads listed on this page"));
+                failed.get_or_insert(Status::Gate(unjam::model::Gate::NotDiscuz));
+                continue;
+            }
+            Err(unjam::extract::ExtractError::Gate(g)) => {
+                ui.error(format!("{name}: {g}"));
+                failed.get_or_insert(Status::Gate(g));
+                continue;
+            }
+            Err(e) => {
+                ui.error(format!("{name}: {e}"));
+                failed = Some(Status::Failure);
+                continue;
+            }
+        };
+        for t in &listing.threads {
+            let rec = ListRecord {
+                fid: listing.fid,
+                forum: listing.forum.as_deref(),
+                thread: t,
+            };
+            let r = serde_json::to_writer(&mut out, &rec)
+                .map_err(io::Error::from)
+                .and_then(|_| out.write_all(b"\n"));
+            if let Err(e) = r {
+                if is_broken_pipe(&e) {
+                    return Status::Success;
+                }
+                ui.error(format!("cannot write output: {}", super::io_message(&e)));
+                return Status::Failure;
+            }
+        }
+    }
+    if let Err(e) = out.flush() {
+        if !is_broken_pipe(&e) {
+            ui.error(format!("cannot write output: {}", super::io_message(&e)));
+            return Status::Failure;
+        }
+    }
+    failed.unwrap_or(Status::Success)
 }

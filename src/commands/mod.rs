@@ -40,7 +40,7 @@ impl Status {
             Status::Gate(Gate::NoPermission) => 5,
             Status::Gate(Gate::AntiTheft) => 6,
             Status::Gate(Gate::Challenge) => 7,
-            Status::Gate(Gate::NotDiscuz) => 8,
+            Status::Gate(Gate::NotDiscuz | Gate::Listing | Gate::Index) => 8,
             Status::Robots => 9,
             Status::Locked => 10,
         }

@@ -6,6 +6,14 @@ use scraper::Html;
 
 /// Classify a page that gave no posts.
 pub fn detect(html: &Html, text: &str, status: Option<u16>) -> Gate {
+    // What the page is comes before what it says: a guest's view of a listing carries a login
+    // form and `您需要登录后才可以发帖` in its quick-post box, and is still a listing.
+    if is_listing(text) {
+        return Gate::Listing;
+    }
+    if is_index(text) {
+        return Gate::Index;
+    }
     // The first 64 KiB, cut on a character boundary (a cut inside one would panic).
     let mut end = text.len().min(64 << 10);
     while !text.is_char_boundary(end) {
@@ -62,7 +70,7 @@ pub fn detect(html: &Html, text: &str, status: Option<u16>) -> Gate {
     if NO_PERMISSION.iter().any(|m| text.contains(m)) {
         return Gate::NoPermission;
     }
-    if login_form && (text.contains("登录") || status == Some(403)) && !is_listing(text) {
+    if login_form && (text.contains("登录") || status == Some(403)) {
         return Gate::LoginRequired;
     }
     if status == Some(403) {
@@ -103,9 +111,19 @@ fn unescape_js(src: &str) -> String {
     out
 }
 
-/// A board listing or index is Discuz, but not a thread.
+/// A board listing, by its thread rows (`tbody#normalthread_TID` in X and 6/7 templates, the
+/// X table `#threadlisttableid`): a board closed to guests has the listing's body class but no
+/// rows, and is a gate.
 fn is_listing(text: &str) -> bool {
-    text.contains("id=\"threadlisttableid\"") || text.contains("mod=forumdisplay")
+    text.contains("id=\"normalthread_")
+        || text.contains("id=\"stickthread_")
+        || text.contains("id=\"threadlisttableid\"")
+}
+
+/// A forum index: the X index template's body class, with board blocks in it.
+fn is_index(text: &str) -> bool {
+    (text.contains("pg_index") && text.contains("id=\"category_"))
+        || (text.contains("id=\"category_") && text.contains("class=\"fl_g\""))
 }
 
 #[cfg(test)]

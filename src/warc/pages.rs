@@ -172,7 +172,9 @@ pub fn read_pages<R: Read>(
                 counts.posts += page.posts.len() as u64;
                 on(Event::Page(Box::new(page)));
             }
-            Err(ExtractError::Gate(Gate::NotDiscuz)) => counts.parsed_not_thread += 1,
+            Err(ExtractError::Gate(Gate::NotDiscuz | Gate::Listing | Gate::Index)) => {
+                counts.parsed_not_thread += 1
+            }
             Err(ExtractError::Gate(g)) => *counts.gates.entry(gate_name(g)).or_default() += 1,
             Err(e) => {
                 counts.refused += 1;
@@ -195,6 +197,8 @@ fn gate_name(g: Gate) -> &'static str {
         Gate::AntiTheft => "anti-theft",
         Gate::Challenge => "browser challenge",
         Gate::NotDiscuz => "not Discuz",
+        Gate::Listing => "board listing",
+        Gate::Index => "forum index",
     }
 }
 
