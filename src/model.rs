@@ -188,6 +188,9 @@ pub struct Page {
     /// Junk the plain-text cleaner still found after structural removal (should be 0).
     #[serde(skip)]
     pub guard_removed: u64,
+    /// Why the charset was chosen, when the page's own declaration was overruled.
+    #[serde(skip)]
+    pub charset_note: Option<String>,
 }
 
 /// A thread assembled from one or more pages.

@@ -507,3 +507,30 @@ fn oversized_and_absurdly_nested_pages_are_refused_with_a_reason() {
         .assert()
         .code(2);
 }
+
+/// A page converted to UTF-8 that still says `charset=gbk`: decoded as UTF-8, and `-v` says why.
+#[test]
+fn utf8_bytes_under_a_gbk_meta_are_read_as_utf8() {
+    let env = Env::new();
+    let page_text = std::fs::read_to_string(page("desktop-p2.html"))
+        .unwrap()
+        .replace("<meta charset=\"utf-8\" />", "<meta charset=\"gbk\" />");
+    env.write("mislabelled.html", &page_text);
+    let out = env
+        .cmd(&["extract", "-v", "-f", "jsonl", "mislabelled.html"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let post: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        post["text"].as_str().unwrap().starts_with("换完了"),
+        "{post}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("declares GBK, but its bytes are valid UTF-8"),
+        "{err}"
+    );
+    assert!(err.contains("charset UTF-8"), "{err}");
+}

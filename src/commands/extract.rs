@@ -149,6 +149,9 @@ pub fn run(args: ExtractArgs, ui: &Ui) -> Status {
                         p.tid.map_or("?".into(), |t| t.to_string())
                     ));
                 }
+                if let Some(note) = p.charset_note.as_deref().filter(|_| ui.verbose > 0) {
+                    ui.info(format!("{}: {note}", input.name));
+                }
                 if p.guard_removed > 0 {
                     ui.info(format!(
                         "{}: the text cleaner still found {} junk strings after structural removal",

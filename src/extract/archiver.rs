@@ -120,6 +120,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
         pager,
         posts,
         guard_removed: 0,
+        charset_note: None,
     })
 }
 

@@ -13,7 +13,26 @@ pub enum Source {
     Meta,
     Bom,
     Detected,
+    /// The header or meta named a legacy charset, but the bytes are UTF-8 (see [`choose`]).
+    Utf8OverDeclared(&'static Encoding),
 }
+
+impl Source {
+    /// Why the charset was taken, when that is worth a word (`-v`).
+    pub fn note(self) -> Option<String> {
+        match self {
+            Source::Utf8OverDeclared(e) => Some(format!(
+                "the page declares {}, but its bytes are valid UTF-8 with multi-byte characters: decoded as UTF-8",
+                e.name()
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Non-ASCII UTF-8 sequences needed before a declared legacy charset is overruled: text in
+/// GBK or Big5 is valid UTF-8 by chance only for a character or two.
+const UTF8_EVIDENCE: usize = 4;
 
 /// Look up an encoding by label (`gbk`, `gb2312`, `big5`, `utf-8`, ...).
 pub fn by_label(label: &str) -> Option<&'static Encoding> {
@@ -92,14 +111,20 @@ fn choose_raw(
     if let Some((e, _)) = Encoding::for_bom(bytes) {
         return (e, Source::Bom);
     }
-    if let Some(e) = header {
-        return (e, Source::Header);
-    }
-    if let Some(e) = from_meta(bytes) {
+    // A declared charset is believed unless the bytes prove it wrong: a page whose bytes are
+    // all valid UTF-8, with several multi-byte characters, is UTF-8 whatever its header or
+    // meta says (sites converted to UTF-8 keep their old `charset=gbk` template).
+    let declared = header.map(|e| (e, Source::Header)).or_else(|| {
         // A page served as UTF-16 cannot carry an ASCII meta tag; the meta claim is wrong.
-        if e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE {
-            return (e, Source::Meta);
+        from_meta(bytes)
+            .filter(|&e| e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE)
+            .map(|e| (e, Source::Meta))
+    });
+    if let Some((e, src)) = declared {
+        if e != UTF_8 && proves_utf8(bytes) {
+            return (UTF_8, Source::Utf8OverDeclared(e));
         }
+        return (e, src);
     }
     // The detector is costly on a whole page, and a few KiB are enough for it.
     let prefix = &bytes[..bytes.len().min(16 << 10)];
@@ -112,6 +137,12 @@ fn choose_raw(
         det.guess(None, chardetng::Utf8Detection::Allow),
         Source::Detected,
     )
+}
+
+/// Whether `bytes` are valid UTF-8 holding at least [`UTF8_EVIDENCE`] multi-byte characters.
+fn proves_utf8(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok()
+        && bytes.iter().filter(|&&b| b >= 0xC2 && b <= 0xF4).count() >= UTF8_EVIDENCE
 }
 
 /// Valid UTF-8 but for a character cut at the end of the prefix.
@@ -131,6 +162,42 @@ pub fn decode(bytes: &[u8], enc: &'static Encoding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_bytes_overrule_a_legacy_declaration() {
+        let page = "<html><head><meta charset=\"gbk\"></head><body>帖子内容，编码其实是 UTF-8。</body></html>";
+        let (e, src) = choose(page.as_bytes(), None, None);
+        assert_eq!(e, UTF_8);
+        assert_eq!(src, Source::Utf8OverDeclared(encoding_rs::GBK));
+        assert!(src.note().unwrap().contains("declares GBK"));
+        // The header is overruled the same way; --charset is not.
+        let (e, _) = choose(page.as_bytes(), None, Some(encoding_rs::BIG5));
+        assert_eq!(e, UTF_8);
+        let (e, _) = choose(page.as_bytes(), Some(encoding_rs::GBK), None);
+        assert_eq!(e, encoding_rs::GB18030);
+    }
+
+    #[test]
+    fn real_gbk_and_big5_pages_keep_their_declaration() {
+        // What else satisfies "valid UTF-8": real GBK/Big5 text (it is not: its byte pairs break
+        // UTF-8 at once), and a page that is ASCII but for a character or two.
+        let body = "<html><head><meta charset=\"gbk\"></head><body>中文论坛的帖子，换行以后还是中文。</body></html>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(body);
+        assert_eq!(choose(&gbk, None, None).0, encoding_rs::GB18030);
+        let big5_page = body.replace("gbk", "big5");
+        let (big5, _, _) = encoding_rs::BIG5.encode(&big5_page);
+        assert_eq!(choose(&big5, None, None).0, encoding_rs::BIG5);
+        // Two GBK characters that happen to be valid UTF-8 (the pair C3 A9 C3 A9): too little
+        // evidence to overrule the page.
+        let mut few = b"<meta charset=gbk><p>x ".to_vec();
+        few.extend_from_slice(&[0xC3, 0xA9, 0xC3, 0xA9]);
+        assert_eq!(choose(&few, None, None).0, encoding_rs::GB18030);
+        // An ASCII-only page: nothing to prove, the declaration stands.
+        assert_eq!(
+            choose(b"<meta charset=gbk><p>plain</p>", None, None).0,
+            encoding_rs::GB18030
+        );
+    }
 
     #[test]
     fn gbk_is_gb18030_and_big5_is_hkscs() {

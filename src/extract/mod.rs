@@ -158,7 +158,7 @@ pub struct Doc<'a> {
 
 /// Extract the posts of one page.
 pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> {
-    let (enc, _) = charset::choose(bytes, opts.charset, opts.header_charset);
+    let (enc, charset_source) = charset::choose(bytes, opts.charset, opts.header_charset);
     let text = charset::decode(bytes, enc);
     if too_deep(&text, MAX_NESTING) {
         return Err(ExtractError::TooDeep { limit: MAX_NESTING });
@@ -202,6 +202,7 @@ pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> 
         return Err(ExtractError::Gate(Gate::NotFound));
     }
     page.charset = enc.name();
+    page.charset_note = charset_source.note();
     let number = page.pager.page.unwrap_or(1);
     // The canonical link is the desktop thread URL whatever the view, so it stands in only
     // for desktop pages; other views renumber one of their own pager links.

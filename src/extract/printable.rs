@@ -155,6 +155,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
         },
         posts,
         guard_removed: 0,
+        charset_note: None,
     })
 }
 
