@@ -142,7 +142,11 @@ fn choose_raw(
 /// Whether `bytes` are valid UTF-8 holding at least [`UTF8_EVIDENCE`] multi-byte characters.
 fn proves_utf8(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok()
-        && bytes.iter().filter(|&&b| b >= 0xC2 && b <= 0xF4).count() >= UTF8_EVIDENCE
+        && bytes
+            .iter()
+            .filter(|&&b| (0xC2..=0xF4).contains(&b))
+            .count()
+            >= UTF8_EVIDENCE
 }
 
 /// Valid UTF-8 but for a character cut at the end of the prefix.
