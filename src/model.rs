@@ -18,6 +18,8 @@ pub enum PageKind {
     Archiver,
     /// Discuz! 6/7 `viewthread.php`.
     Discuz7,
+    /// PHPWind 6.x-8.x `read.php`, the Discuz look-alike.
+    Phpwind,
 }
 
 impl PageKind {
@@ -28,6 +30,7 @@ impl PageKind {
             PageKind::Printable => "printable",
             PageKind::Archiver => "archiver",
             PageKind::Discuz7 => "discuz7",
+            PageKind::Phpwind => "phpwind",
         }
     }
 }

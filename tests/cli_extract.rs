@@ -153,6 +153,32 @@ fn golden_themed_x3() {
 }
 
 #[test]
+fn golden_phpwind() {
+    // PHPWind 6.x (UTF-8, two pages, jammer on: hidden spans with control characters and a
+    // no-break space before each line break) and 8.x (GBK, floors 楼主/沙发/5楼, the exact time
+    // in a title where the text says "1 小时前").
+    golden("phpwind-p1p2.jsonl", &["-f", "jsonl", &page("phpwind")]);
+    golden(
+        "phpwind-gbk.json",
+        &["-f", "json", &page("phpwind/read-gbk.html")],
+    );
+    let env = Env::new();
+    let out = env
+        .cmd(&["extract", "-f", "jsonl", &page("phpwind")])
+        .ok_stdout();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        !text.contains("\\u00") && !text.contains('\u{a0}'),
+        "no control characters or no-break spaces left: {text}"
+    );
+    let raw = std::fs::read_to_string(page("phpwind/read-p1.html")).unwrap();
+    for span in raw.split("<span style=\"display:none\">").skip(1) {
+        let junk = span.split("</span>").next().unwrap().trim();
+        assert!(!text.contains(junk), "hidden span {junk:?} leaked");
+    }
+}
+
+#[test]
 fn golden_directory() {
     golden("thread-dir.jsonl", &["-f", "jsonl", &page("thread")]);
 }

@@ -809,3 +809,47 @@ fn a_server_trickling_bytes_meets_the_timeout_as_a_deadline() {
         start.elapsed()
     );
 }
+
+/// A PHPWind thread (`read.php`), fetched page by page in the URL form it was given.
+#[test]
+fn a_phpwind_thread_page_by_page() {
+    let pw = |name: &str| std::fs::read(fixture("extract/phpwind").join(name)).unwrap();
+    let (p1, p2) = (pw("read-p1.html"), pw("read-p2.html"));
+    let srv = Server::start(move |r, _| match r.target.as_str() {
+        "/read.php?tid-88-page-1.html"
+        | "/read.php?tid=88&page=1"
+        | "/read-htm-tid-88-page-1.html" => Reply::html(p1.clone()),
+        "/read.php?tid-88-page-2.html"
+        | "/read.php?tid=88&page=2"
+        | "/read-htm-tid-88-page-2.html" => Reply::html(p2.clone()),
+        _ => Reply::status(404),
+    });
+    for (given, page_form) in [
+        ("/read.php?tid-88.html", "/read.php?tid-88-page-{}.html"),
+        ("/read.php?tid=88", "/read.php?tid=88&page={}"),
+        ("/read-htm-tid-88.html", "/read-htm-tid-88-page-{}.html"),
+    ] {
+        let env = Env::new();
+        let out = thread_cmd(&env, &[&srv.url(given)]).ok_stdout();
+        let posts: Vec<Value> = String::from_utf8_lossy(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let got: Vec<(Option<u64>, u64)> = posts
+            .iter()
+            .map(|p| (p["pid"].as_u64(), p["floor"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [(None, 1), (Some(1001), 2), (Some(1002), 3), (Some(1010), 4)],
+            "{given}"
+        );
+        assert!(posts
+            .iter()
+            .all(|p| p["kind"] == "phpwind" && p["tid"] == 88));
+        for n in 1..=2 {
+            let target = page_form.replace("{}", &n.to_string());
+            assert_eq!(srv.count(&target), 1, "{target} fetched once ({given})");
+        }
+    }
+}

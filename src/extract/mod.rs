@@ -18,6 +18,7 @@ pub mod discuz7;
 pub mod gate;
 pub mod listing;
 pub mod mobile;
+pub mod phpwind;
 pub mod printable;
 pub mod selectors;
 pub mod sniff;
@@ -193,6 +194,7 @@ pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> 
         Some(PageKind::Printable) => printable::extract(&doc),
         Some(PageKind::Archiver) => archiver::extract(&doc),
         Some(PageKind::Discuz7) => discuz7::extract(&doc),
+        Some(PageKind::Phpwind) => phpwind::extract(&doc, &text),
         None => None,
     };
     let Some(mut page) = page.filter(|p| !p.posts.is_empty()) else {
@@ -249,6 +251,9 @@ fn detect_kind(html: &Html, text: &str) -> Option<PageKind> {
     }
     if html.select(selectors::a_content()).next().is_some() && text.contains("Archiver") {
         return Some(PageKind::Archiver);
+    }
+    if phpwind::detect(html, text) {
+        return Some(PageKind::Phpwind);
     }
     None
 }

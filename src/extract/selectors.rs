@@ -105,6 +105,18 @@ selectors! {
     /// Sub-forum links (X `div#subforum_F`, 7.2 `table[summary=subform]`).
     l_subforums = "div[id^=subforum_] h2 a[href], table[summary=subform] h2 a[href]";
 
+    // ---- PHPWind 6.x-8.x (template/wind/read.htm)
+    /// The thread title: `h1#subject_tpc` (6.x/7.x), `.read_h1` (8.x).
+    pw_subject = "h1#subject_tpc, div#subject_tpc, h1.read_h1";
+    /// 6.x: the line under a post with its floor and `LABEL : DATE | `.
+    pw_tipad = "div.tipad";
+    /// The pager.
+    pw_pages = "div.pages";
+    gray = "span.gray";
+    bold = "b";
+    a_any = "a";
+    a_href = "a[href]";
+
 }
 
 #[cfg(test)]

@@ -69,6 +69,10 @@ pub fn tid_of(href: &str) -> Option<u64> {
     if let Some(rest) = file.strip_prefix("thread-") {
         return rest.split('-').next()?.parse().ok();
     }
+    // PHPWind static URLs: `read-htm-tid-T-page-P.html`.
+    if let Some(rest) = file.strip_prefix("read-htm-tid-") {
+        return rest.split(['-', '.']).next()?.parse().ok();
+    }
     // archiver: `?tid-5.html`, `tid-5.html`, `?tid-5.html&page=2`
     let tail = href.rsplit(['/', '?']).next().unwrap_or(href);
     tail.strip_prefix("tid-")
@@ -223,6 +227,10 @@ mod tests {
         assert_eq!(tid_of("viewthread.php?tid=9"), Some(9));
         assert_eq!(tid_of("archiver/?tid-22.html"), Some(22));
         assert_eq!(tid_of("http://x/archiver/tid-22.html"), Some(22));
+        // PHPWind
+        assert_eq!(tid_of("http://x/read.php?tid=88&page=2"), Some(88));
+        assert_eq!(tid_of("http://x/read.php?tid-88-page-2.html"), Some(88));
+        assert_eq!(tid_of("http://x/read-htm-tid-88-page-2.html"), Some(88));
         assert_eq!(
             tid_of("forum.php?mod=redirect&goto=findpost&ptid=5&pid=29"),
             Some(5)

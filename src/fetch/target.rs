@@ -29,6 +29,19 @@ pub enum Generation {
     X,
     /// 6.x/7.x: `viewthread.php`.
     Legacy,
+    /// PHPWind 6.x-8.x `read.php`, in the URL form the user gave (kept for every page).
+    Phpwind(PwForm),
+}
+
+/// The URL forms of a PHPWind thread page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PwForm {
+    /// `read.php?tid=N&page=P`
+    Query,
+    /// `read.php?tid-N-page-P.html` (static URLs with `db_dir = '.php?'`)
+    Dashed,
+    /// `read-htm-tid-N-page-P.html` (static URLs with `db_dir = '-htm-'`)
+    Htm,
 }
 
 /// A thread on a board.
@@ -53,7 +66,7 @@ pub enum TargetError {
     NotUrl(String),
     #[error("only http and https URLs can be fetched, not {0}:")]
     Scheme(String),
-    #[error("no thread id in this URL (expected forum.php?mod=viewthread&tid=N, thread-N-P-1.html, viewthread.php?tid=N or archiver/?tid-N.html)")]
+    #[error("no thread id in this URL (expected forum.php?mod=viewthread&tid=N, thread-N-P-1.html, viewthread.php?tid=N, archiver/?tid-N.html, or PHPWind's read.php?tid=N)")]
     NoThread,
 }
 
@@ -98,6 +111,23 @@ impl ThreadTarget {
             target.page = parts.next().and_then(|p| p.parse().ok()).filter(|&p| p > 0);
             target.rewritten = true;
             tid
+        } else if file == "read.php" {
+            // PHPWind: `read.php?tid=N&page=P` or `read.php?tid-N-page-P.html`.
+            if let Some(t) = num("tid") {
+                target.generation = Generation::Phpwind(PwForm::Query);
+                Some(t)
+            } else {
+                target.generation = Generation::Phpwind(PwForm::Dashed);
+                let (t, p) =
+                    dashed_tid_page(url.query().unwrap_or("")).ok_or(TargetError::NoThread)?;
+                target.page = p;
+                Some(t)
+            }
+        } else if let Some(rest) = file.strip_prefix("read-htm-") {
+            target.generation = Generation::Phpwind(PwForm::Htm);
+            let (t, p) = dashed_tid_page(rest).ok_or(TargetError::NoThread)?;
+            target.page = p;
+            Some(t)
         } else if let Some(tid) = archiver_tid(&url, dir, file) {
             target.root = root_of(&url, dir.trim_end_matches("archiver/"));
             Some(tid)
@@ -130,6 +160,12 @@ impl ThreadTarget {
             (Source::Printable, Generation::Legacy) => {
                 format!("viewthread.php?action=printable&tid={t}")
             }
+            // PHPWind has one view here: every source reads its thread pages.
+            (_, Generation::Phpwind(PwForm::Query)) => format!("read.php?tid={t}&page={page}"),
+            (_, Generation::Phpwind(PwForm::Dashed)) => {
+                format!("read.php?tid-{t}-page-{page}.html")
+            }
+            (_, Generation::Phpwind(PwForm::Htm)) => format!("read-htm-tid-{t}-page-{page}.html"),
             (Source::Archiver, _) if page <= 1 => format!("archiver/?tid-{t}.html"),
             (Source::Archiver, _) => format!("archiver/?tid-{t}.html&page={page}"),
         };
@@ -137,6 +173,23 @@ impl ThreadTarget {
             .join(&rel)
             .expect("a relative path joins any http URL")
     }
+}
+
+/// `tid-N[-page-P][-...][.html]`: the thread id and the page, if named.
+fn dashed_tid_page(s: &str) -> Option<(u64, Option<u32>)> {
+    let s = s.split('&').next()?.trim_end_matches(".html");
+    let parts: Vec<&str> = s.split('-').collect();
+    let at = |key: &str| {
+        parts
+            .windows(2)
+            .find(|w| w[0] == key)
+            .and_then(|w| w[1].parse::<u64>().ok())
+    };
+    let tid = at("tid").filter(|&t| t > 0)?;
+    let page = at("page")
+        .and_then(|p| u32::try_from(p).ok())
+        .filter(|&p| p > 0);
+    Some((tid, page))
 }
 
 /// `archiver/?tid-T.html[&page=P]` or `archiver/tid-T.html`.
@@ -237,6 +290,8 @@ impl BoardTarget {
             Generation::X if self.rewritten => format!("forum-{f}-{page}.html"),
             Generation::X => format!("forum.php?mod=forumdisplay&fid={f}&page={page}"),
             Generation::Legacy => format!("forumdisplay.php?fid={f}&page={page}"),
+            // Boards are crawled on Discuz only; a PHPWind thread's board is `thread.php`.
+            Generation::Phpwind(_) => format!("thread.php?fid={f}&page={page}"),
         };
         self.root
             .join(&rel)
@@ -275,6 +330,56 @@ fn root_of(url: &Url, dir: &str) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phpwind_thread_urls_keep_their_form() {
+        for (given, tid, page, page2) in [
+            (
+                "http://pw.test/bbs/read.php?tid=88",
+                88,
+                None,
+                "http://pw.test/bbs/read.php?tid=88&page=2",
+            ),
+            (
+                "http://pw.test/read.php?tid=88&fpage=0&page=3",
+                88,
+                Some(3),
+                "http://pw.test/read.php?tid=88&page=2",
+            ),
+            (
+                "http://pw.test/read.php?tid-88-page-3.html",
+                88,
+                Some(3),
+                "http://pw.test/read.php?tid-88-page-2.html",
+            ),
+            (
+                "http://pw.test/read.php?tid-88.html",
+                88,
+                None,
+                "http://pw.test/read.php?tid-88-page-2.html",
+            ),
+            (
+                "http://pw.test/read-htm-tid-88-page-5.html",
+                88,
+                Some(5),
+                "http://pw.test/read-htm-tid-88-page-2.html",
+            ),
+            (
+                "http://pw.test/read-htm-tid-88.html",
+                88,
+                None,
+                "http://pw.test/read-htm-tid-88-page-2.html",
+            ),
+        ] {
+            let t = ThreadTarget::parse(given).unwrap();
+            assert_eq!((t.tid, t.page), (tid, page), "{given}");
+            assert_eq!(t.page_url(Source::Desktop, 2).as_str(), page2, "{given}");
+            assert!(matches!(t.generation, Generation::Phpwind(_)));
+        }
+        // Not threads: a board, a read.php without a tid.
+        assert!(ThreadTarget::parse("http://pw.test/thread.php?fid=12").is_err());
+        assert!(ThreadTarget::parse("http://pw.test/read.php?fid-12.html").is_err());
+    }
 
     #[test]
     fn board_url_forms() {

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Issue #13 acceptance on ../shared/wild-pages/ (real pages other people saved from five sites):
+
+* every thread page gives exactly its posts, in page order (pids as SOURCES.json lists them;
+  PHPWind's first post `tpc` has no number and comes out as pid null);
+* board listings are never gates: exit 8 with the message naming `unjam forum`;
+* the PHPWind page (jammer on) gives no control characters and no text of its hidden spans;
+* pages not supported (a site's own WAP front-end) fail with a clear message, exit 8, no output,
+  never a panic.
+
+Usage: bench/wild_acceptance.py [--unjam target/release/unjam] [--shared ../shared]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--unjam", default=os.path.join(ROOT, "target/release/unjam"))
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    a = ap.parse_args()
+    wild = os.path.join(a.shared, "wild-pages")
+    if not os.path.isfile(os.path.join(wild, "SOURCES.json")):
+        print(f"SKIPPED: no wild-pages under {a.shared}")
+        return 0
+    fails = []
+    for it in json.load(open(os.path.join(wild, "SOURCES.json"))):
+        f = it["file"]
+        path = os.path.join(wild, f)
+        kind = it["page_kind"]
+        r = subprocess.run([a.unjam, "--no-config", "extract", "-f", "jsonl", path], capture_output=True)
+        err = r.stderr.decode(errors="replace")
+        if r.returncode >= 100 or "panicked" in err:
+            fails.append(f"{f}: crashed ({r.returncode}): {err[:200]}")
+            continue
+        posts = [json.loads(l) for l in r.stdout.decode().splitlines()]
+        want = (it.get("posts") or {}).get("pids_in_page_order")
+        wap = "WAP" in kind
+        if "listing" in kind:
+            ok = r.returncode == 8 and "unjam forum" in err and not posts
+            if wap:  # a site's own front-end: not required, must fail cleanly
+                ok = r.returncode == 8 and not posts
+            status = "ok" if ok else "FAIL"
+            print(f"{status:5} {f}: listing -> exit {r.returncode}: {err.strip()[:100]}")
+            if not ok:
+                fails.append(f"{f}: a listing must be reported as one (exit 8), got {r.returncode}")
+            continue
+        if wap:
+            ok = r.returncode == 8 and not posts and err.strip()
+            print(f"{'ok' if ok else 'FAIL':5} {f}: not supported (WAP front-end) -> exit {r.returncode}: {err.strip()[:80]}")
+            if not ok:
+                fails.append(f"{f}: an unsupported page must fail cleanly with exit 8")
+            continue
+        got = ["tpc" if p["pid"] is None and p["kind"] == "phpwind" else str(p["pid"]) for p in posts]
+        ok = r.returncode == 0 and got == want
+        print(f"{'ok' if ok else 'FAIL':5} {f}: {len(got)} posts (want {len(want)}), pids in page order {'equal' if got == want else 'DIFFER'}")
+        if not ok:
+            fails.append(f"{f}: pids {got} != {want} (exit {r.returncode}: {err[:120]})")
+        if it.get("software", "").lower().startswith("phpwind"):
+            raw = open(path, "rb").read().decode("utf-8", errors="replace")
+            spans = re.findall(r'<span style="display:none">([^<]*)</span>', raw)
+            text = "\n".join(p["text"] for p in posts)
+            controls = [c for c in text if ord(c) < 32 and c not in "\n\t"]
+            leaked = [s for s in spans if len(s.strip()) >= 4 and s.strip() in text]
+            ok = not controls and not leaked and len(spans) > 0
+            print(f"{'ok' if ok else 'FAIL':5} {f}: {len(spans)} hidden spans, {len(leaked)} leaked into the text, {len(controls)} control characters")
+            if not ok:
+                fails.append(f"{f}: hidden span text or control characters in the output")
+    print(f"\n{len(fails)} failure(s)" if fails else "\nall wild pages as expected")
+    for x in fails:
+        print("FAIL", x)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
