@@ -179,6 +179,48 @@ fn golden_phpwind() {
 }
 
 #[test]
+fn golden_localised_uis() {
+    // A Big5 printable view in the Taiwan translation (標題/時間 labels, 本文章最後由 … 於 …
+    // 編輯, 複製程式碼) and an English UI (Post time, "This post was last edited by … at …",
+    // Copy the Code, floor label Author): times, editors and floors read, labels out of the text.
+    golden(
+        "big5-printable.json",
+        &["-f", "json", &page("big5-printable.html")],
+    );
+    golden("en-desktop.json", &["-f", "json", &page("en-desktop.html")]);
+    let env = Env::new();
+    for (file, edited_by) in [
+        ("big5-printable.html", "阿德"),
+        ("en-desktop.html", "jay_k"),
+    ] {
+        let out = env
+            .cmd(&["extract", "-f", "jsonl", &page(file)])
+            .ok_stdout();
+        let posts: Vec<Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(posts.iter().all(|p| p["posted_at"].is_string()), "{file}");
+        assert_eq!(posts[0]["edited_by"], edited_by, "{file}");
+        assert_eq!(posts[0]["floor"], 1, "{file}");
+        for p in &posts {
+            let t = p["text"].as_str().unwrap();
+            for label in [
+                "時間:",
+                "標題:",
+                "編輯",
+                "last edited",
+                "Copy the Code",
+                "複製程式碼",
+            ] {
+                assert!(!t.contains(label), "{file}: {label} left in {t:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn golden_directory() {
     golden("thread-dir.jsonl", &["-f", "jsonl", &page("thread")]);
 }

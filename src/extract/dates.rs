@@ -4,13 +4,9 @@
 //! Times are the board's local time; Discuz prints no offset, so none is invented: the ISO
 //! form is `2026-09-02T21:16:00`.
 
-/// Without the `发表于 ` ("posted at") label, simplified or traditional (`發表於`).
+/// Without the `发表于 ` ("posted at") label, in any UI language ([`super::lang`]).
 pub fn strip_posted_label(s: &str) -> &str {
-    let t = s.trim_start();
-    t.strip_prefix("发表于")
-        .or_else(|| t.strip_prefix("發表於"))
-        .unwrap_or(t)
-        .trim()
+    super::lang::strip_posted(s)
 }
 
 /// Parse an absolute Discuz date (`Y-n-j H:i[:s]`, also with `/` or leading zeros, or a date

@@ -16,6 +16,7 @@ pub mod dates;
 pub mod desktop;
 pub mod discuz7;
 pub mod gate;
+pub mod lang;
 pub mod listing;
 pub mod mobile;
 pub mod phpwind;
@@ -246,7 +247,9 @@ fn detect_kind(html: &Html, text: &str) -> Option<PageKind> {
     if html.select(selectors::m_posts()).next().is_some() {
         return Some(PageKind::Mobile);
     }
-    if text.contains("<b>作者: </b>") && text.contains("<hr noshade") {
+    if (text.contains("<b>作者: </b>") || text.contains("<b>Author: </b>"))
+        && text.contains("<hr noshade")
+    {
         return Some(PageKind::Printable);
     }
     if html.select(selectors::a_content()).next().is_some() && text.contains("Archiver") {
@@ -325,12 +328,8 @@ pub fn own_text(el: ElementRef<'_>) -> String {
 /// Floor from what Discuz prints: 楼主/沙发/板凳/地板, `5#`, `5楼`, `<em>5</em>`.
 pub fn parse_floor(s: &str) -> Option<u32> {
     let s = s.trim();
-    match s {
-        "楼主" | "樓主" => return Some(1),
-        "沙发" | "沙發" => return Some(2),
-        "板凳" => return Some(3),
-        "地板" => return Some(4),
-        _ => {}
+    if let Some(n) = lang::named_floor(s) {
+        return Some(n);
     }
     let digits: String = s
         .chars()

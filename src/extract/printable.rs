@@ -74,7 +74,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
     }
     // The thread title: `<b>标题: </b>SUBJECT <b>[打印本页]</b>` before the first rule.
     let head_end = nodes.iter().position(|n| is_rule(n).is_some()).unwrap_or(0);
-    let title = title_after_label(&nodes[..head_end], "标题");
+    let title = title_after_label(&nodes[..head_end]);
 
     let mut posts = Vec::new();
     for seg in segments {
@@ -91,7 +91,7 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
                     assign(&prev, &acc, &mut author, &mut time);
                 }
                 acc.clear();
-                if matches!(l.as_str(), "作者" | "时间" | "标题") {
+                if super::lang::printable_field(&l).is_some() {
                     label = Some(l);
                     i += 1;
                     continue;
@@ -111,7 +111,12 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
                     {
                         k += 1;
                     }
-                    if seg.get(k).and_then(bold_label).as_deref() == Some("标题") {
+                    if seg
+                        .get(k)
+                        .and_then(bold_label)
+                        .and_then(|l| super::lang::printable_field(&l))
+                        == Some(super::lang::Field::Subject)
+                    {
                         i = k;
                         continue;
                     }
@@ -161,17 +166,19 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
 
 fn assign(label: &str, value: &str, author: &mut Option<String>, time: &mut Option<String>) {
     let v = value.replace('\u{a0}', " ").trim().to_owned();
-    match label {
-        "作者" => *author = Some(v),
-        "时间" => *time = Some(v),
+    match super::lang::printable_field(label) {
+        Some(super::lang::Field::Author) => *author = Some(v),
+        Some(super::lang::Field::Time) => *time = Some(v),
         _ => {}
     }
 }
 
-fn title_after_label(nodes: &[NodeRef<'_, Node>], label: &str) -> Option<String> {
-    let i = nodes
-        .iter()
-        .position(|n| bold_label(n).as_deref() == Some(label))?;
+/// The value after the subject label (标题, 標題, Subject).
+fn title_after_label(nodes: &[NodeRef<'_, Node>]) -> Option<String> {
+    let i = nodes.iter().position(|n| {
+        bold_label(n).and_then(|l| super::lang::printable_field(&l))
+            == Some(super::lang::Field::Subject)
+    })?;
     let mut t = String::new();
     for n in &nodes[i + 1..] {
         if is_br(n) || bold_label(n).is_some() {

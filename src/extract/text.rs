@@ -635,10 +635,8 @@ fn walk_text(
 
 /// `本帖最后由 NAME 于 2026-9-6 10:22 编辑` → (NAME, ISO time).
 pub fn parse_edit_notice(t: &str) -> Option<(String, Option<String>)> {
-    let rest = t.trim().strip_prefix("本帖最后由")?.trim_start();
-    let (who, rest) = rest.rsplit_once(" 于 ")?;
-    let when = rest.trim().strip_suffix("编辑")?.trim();
-    Some((who.trim().to_owned(), dates::parse_absolute(when)))
+    let (who, when) = super::lang::edit_notice(t)?;
+    Some((who, dates::parse_absolute(&when)))
 }
 
 #[cfg(test)]
