@@ -221,6 +221,45 @@ fn golden_localised_uis() {
 }
 
 #[test]
+fn golden_discuz6() {
+    // Discuz 6.0, modelled on a real customised board (Big5): author in `td.postauthor cite a`,
+    // floor in `strong#postnum_PID` ("1#"), time in the info line with AM/PM, an ad script
+    // inside the body. Checked by hand: 12:23 AM is 00:23, 07:24 PM is 19:24.
+    golden(
+        "discuz6-big5.json",
+        &["-f", "json", &page("discuz6-big5.html")],
+    );
+    let env = Env::new();
+    let out = env
+        .cmd(&["extract", "-f", "jsonl", &page("discuz6-big5.html")])
+        .ok_stdout();
+    let posts: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(u64, &str, u64, &str)> = posts
+        .iter()
+        .map(|p| {
+            (
+                p["floor"].as_u64().unwrap(),
+                p["author"].as_str().unwrap(),
+                p["author_uid"].as_u64().unwrap(),
+                p["posted_at"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "shing_t", 2600788, "2018-04-05T00:23:00"),
+            (2, "c7886", 3298641, "2018-04-05T19:24:00")
+        ]
+    );
+    assert!(!posts[0]["text"].as_str().unwrap().contains("showad"));
+}
+
+#[test]
 fn golden_directory() {
     golden("thread-dir.jsonl", &["-f", "jsonl", &page("thread")]);
 }

@@ -29,6 +29,18 @@ pub fn parse_absolute(s: &str) -> Option<String> {
     {
         return None;
     }
+    // 12-hour times (`07:24 AM`, `12:23 AM`): English and Hong Kong boards print them.
+    let (time, pm) = match time.map(|t| t.trim()) {
+        Some(t) => match t
+            .strip_suffix("AM")
+            .map(|x| (x, Some(false)))
+            .or_else(|| t.strip_suffix("PM").map(|x| (x, Some(true))))
+        {
+            Some((x, half)) => (Some(x.trim()), half),
+            None => (Some(t), None),
+        },
+        None => (None, None),
+    };
     let (hh, mm, ss) = match time {
         None => (0, 0, 0),
         Some(t) => {
@@ -42,6 +54,12 @@ pub fn parse_absolute(s: &str) -> Option<String> {
             if tp.next().is_some() || hh > 23 || mm > 59 || ss > 60 {
                 return None;
             }
+            let hh = match pm {
+                None => hh,
+                Some(_) if !(1..=12).contains(&hh) => return None,
+                Some(false) => hh % 12,
+                Some(true) => hh % 12 + 12,
+            };
             (hh, mm, ss)
         }
     };
@@ -171,6 +189,32 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twelve_hour_times() {
+        assert_eq!(
+            parse_absolute("2018-4-5 12:23 AM").as_deref(),
+            Some("2018-04-05T00:23:00")
+        );
+        assert_eq!(
+            parse_absolute("2018-4-5 07:24 AM").as_deref(),
+            Some("2018-04-05T07:24:00")
+        );
+        assert_eq!(
+            parse_absolute("2018-4-5 12:05 PM").as_deref(),
+            Some("2018-04-05T12:05:00")
+        );
+        assert_eq!(
+            parse_absolute("2018-4-5 07:24 PM").as_deref(),
+            Some("2018-04-05T19:24:00")
+        );
+        // 13 PM is no time; 24-hour times are as before.
+        assert_eq!(parse_absolute("2018-4-5 13:00 PM"), None);
+        assert_eq!(
+            parse_absolute("2018-4-5 13:00").as_deref(),
+            Some("2018-04-05T13:00:00")
+        );
+    }
 
     #[test]
     fn today_from_the_last_footer_stamp() {

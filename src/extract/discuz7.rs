@@ -49,8 +49,18 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
         {
             (post.posted_at, post.posted_at_text) = posted(em, &doc.hidden, doc.today);
         }
-        if let Some(a) = table.select(&sel(format!("[id='postnum{pid}']"))).next() {
+        // 7.x `postnumPID`, 6.0 `postnum_PID`.
+        if let Some(a) = table
+            .select(&sel(format!("[id='postnum{pid}'], [id='postnum_{pid}']")))
+            .next()
+        {
             post.floor = parse_floor(&text_of(a, &doc.hidden));
+        }
+        // 6.0 prints the time in the post's info line: `發表於 2018-4-5 07:24 AM`.
+        if post.posted_at.is_none() {
+            if let Some(info) = table.select(selectors::d6_postinfo()).next() {
+                (post.posted_at, post.posted_at_text) = posted_in_line(&text_of(info, &doc.hidden));
+            }
         }
         // A locked notice outside the body (banned author, moderated post).
         if let Some(l) = table
@@ -132,4 +142,23 @@ pub(crate) fn pager(doc: &Doc<'_>) -> Pager {
         next,
         links: super::page_links(pages_div, selectors::d7_page_links(), doc),
     }
+}
+
+/// The date after a "posted at" label (any UI language) in a line of other text.
+fn posted_in_line(line: &str) -> (Option<String>, Option<String>) {
+    for lang in super::lang::ALL {
+        for label in lang.posted {
+            let Some(i) = line.find(label) else { continue };
+            let rest = line[i + label.len()..].trim_start();
+            // Date, time and an optional AM/PM: at most three words.
+            let words: Vec<&str> = rest.split_whitespace().take(3).collect();
+            for n in (1..=words.len()).rev() {
+                let cand = words[..n].join(" ");
+                if let Some(iso) = super::dates::parse_absolute(&cand) {
+                    return (Some(iso), Some(cand));
+                }
+            }
+        }
+    }
+    (None, None)
 }

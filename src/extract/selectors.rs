@@ -75,7 +75,10 @@ selectors! {
     // ---- Discuz! 6/7 (templates/default/viewthread.htm, viewthread_node.htm)
     d7_posts = "table[id^=pid]";
     d7_body = "td.t_msgfont[id^=postmessage_], div.t_msgfont[id^=postmessage_]";
-    d7_author = "td.postauthor div.postinfo a, div.authorinfo a.posterlink, div.popuserinfo p a";
+    /// 7.x side column, 7.x author info, 6.0 `td.postauthor cite a`.
+    d7_author = "td.postauthor div.postinfo a, div.authorinfo a.posterlink, div.popuserinfo p a, td.postauthor cite a";
+    /// 6.0: the line over the body, with `postnum_PID` and `發表於 DATE`.
+    d6_postinfo = "td.postcontent div.postinfo";
     d7_title = "#threadtitle h1";
     d7_pages = "div.pages";
     d7_pages_next = "div.pages a.next";
