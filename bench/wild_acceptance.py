@@ -20,6 +20,14 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# Read by hand off the pages (the author link or <b>, the floor label, the time as printed):
+# file prefix -> pid -> (floor, author, posted_at).
+BY_HAND = {
+    "001-": {"608958": (6, "Q5-轩", "2018-11-02T00:12:00")},  # <font> inside a.xw1; 发表于 2018-11-2 00:12
+    "016-": {"233716926": (2, "c788649", "2018-04-05T07:24:00")},  # 6.0: cite a; 2#; 07:24 AM
+    "022-": {"504147": (6, "vinas", "2008-10-14T08:05:00")},  # PHPWind: <b>; [5 - …] = 5th reply; ۋاقتى : 2008-10-14 08:05
+}
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,6 +71,16 @@ def main():
         print(f"{'ok' if ok else 'FAIL':5} {f}: {len(got)} posts (want {len(want)}), pids in page order {'equal' if got == want else 'DIFFER'}")
         if not ok:
             fails.append(f"{f}: pids {got} != {want} (exit {r.returncode}: {err[:120]})")
+        for prefix, want_posts in BY_HAND.items():
+            if not f.startswith(prefix):
+                continue
+            for pid, (floor, author, at) in want_posts.items():
+                p = next((p for p in posts if str(p["pid"]) == pid), None)
+                got_fields = p and (p["floor"], p["author"], p["posted_at"])
+                ok = got_fields == (floor, author, at)
+                print(f"{'ok' if ok else 'FAIL':5} {f}: pid {pid} floor/author/time {got_fields} (by hand: {(floor, author, at)})")
+                if not ok:
+                    fails.append(f"{f}: pid {pid}: {got_fields} != {(floor, author, at)}")
         if it.get("software", "").lower().startswith("phpwind"):
             raw = open(path, "rb").read().decode("utf-8", errors="replace")
             spans = re.findall(r'<span style="display:none">([^<]*)</span>', raw)
