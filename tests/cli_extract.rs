@@ -260,6 +260,20 @@ fn golden_discuz6() {
 }
 
 #[test]
+fn golden_old_archivers() {
+    // Archivers before `div#content` (GBK): 5.5/6.0 `div.archiver_post`, 4.x/5.0 one
+    // `table.tableborder` per post; no pids, floors by order, the archiver jammer hidden.
+    golden(
+        "archiver-d55-gbk.json",
+        &["-f", "json", &page("archiver-d55-gbk.html")],
+    );
+    golden(
+        "archiver-d50-gbk.json",
+        &["-f", "json", &page("archiver-d50-gbk.html")],
+    );
+}
+
+#[test]
 fn golden_directory() {
     golden("thread-dir.jsonl", &["-f", "jsonl", &page("thread")]);
 }

@@ -17,7 +17,9 @@ fn class_is(n: &NodeRef<'_, Node>, name: &str, class: &str) -> bool {
 }
 
 pub fn extract(doc: &Doc<'_>) -> Option<Page> {
-    let content = doc.html.select(super::selectors::a_content()).next()?;
+    let Some(content) = doc.html.select(super::selectors::a_content()).next() else {
+        return extract_old(doc);
+    };
     let nodes: Vec<NodeRef<'_, Node>> = content.children().collect();
     let mut starts: Vec<usize> = nodes
         .iter()
@@ -125,7 +127,13 @@ pub fn extract(doc: &Doc<'_>) -> Option<Page> {
 }
 
 fn pager(doc: &Doc<'_>) -> Pager {
-    let sel = scraper::Selector::parse("div.page strong, div.page a").expect("valid");
+    pager_in(doc, "div.page")
+}
+
+/// The pager in `container` (`div.page` in 7.x/X, `div.archiver_pages` in 5.x/6.0).
+fn pager_in(doc: &Doc<'_>, container: &str) -> Pager {
+    let sel =
+        scraper::Selector::parse(&format!("{container} strong, {container} a")).expect("valid");
     let mut page = None;
     let mut pages = None;
     let mut next = None;
@@ -149,7 +157,7 @@ fn pager(doc: &Doc<'_>) -> Pager {
         next,
         links: doc
             .html
-            .select(&scraper::Selector::parse("div.page").expect("valid"))
+            .select(&scraper::Selector::parse(container).expect("valid"))
             .next()
             .map(|pg| {
                 super::page_links(
@@ -160,4 +168,116 @@ fn pager(doc: &Doc<'_>) -> Pager {
             })
             .unwrap_or_default(),
     }
+}
+
+/// Whether the page is an archiver page of Discuz 4.x-6.0, before `div#content`: one
+/// `div.archiver_post` per post (5.5/6.0), or one `table.tableborder` per post whose header row
+/// has the author in `td.bold` (4.x/5.0).
+pub fn is_old(html: &scraper::Html, text: &str) -> bool {
+    // A 4.x/5.0 thread page also links "Archiver" in its footer and uses `tableborder`
+    // tables: it has `postmessage_` bodies, the archiver has none.
+    html.select(super::selectors::a_old_posts())
+        .next()
+        .is_some()
+        || (text.contains("Archiver")
+            && !text.contains("postmessage_")
+            && html.select(super::selectors::a_old_tables()).any(|t| {
+                let has = |s: &str| {
+                    t.select(&scraper::Selector::parse(s).expect("valid selector"))
+                        .next()
+                        .is_some()
+                };
+                has("td.bold") && has("td.smalltxt")
+            }))
+}
+
+/// The archiver of Discuz 4.x-6.0 (`archiver/include/thread.inc.php`): title in `h1 a`
+/// (`查看完整版本: TITLE`), then per post `div.archiver_post > p > cite` (author) + date and
+/// `div.archiver_postbody`, or a `table.tableborder` with `td.bold` (author), `td[align=right]`
+/// (date) and `td.smalltxt` (message). No pids and no floors: floors by order, as for 7.x.
+fn extract_old(doc: &Doc<'_>) -> Option<Page> {
+    let html = doc.html;
+    let sel = |s: &str| scraper::Selector::parse(s).expect("valid selector");
+    let mut posts = Vec::new();
+    for block in html.select(super::selectors::a_old_posts()) {
+        let Some(body) = block.select(&sel("div.archiver_postbody")).next() else {
+            continue;
+        };
+        let mut post = post_from_body(text::body_to_text(body, &doc.hidden, &doc.urls));
+        if let Some(p) = block.select(&sel("p")).next() {
+            post.author = p
+                .select(&sel("cite"))
+                .next()
+                .map(|c| text_of(c, &doc.hidden))
+                .filter(|a| !a.is_empty());
+            let line = text_of(p, &doc.hidden);
+            let date = post
+                .author
+                .as_deref()
+                .and_then(|a| line.split_once(a))
+                .map_or(line.as_str(), |(_, d)| d)
+                .trim()
+                .to_owned();
+            post.posted_at = dates::parse_absolute(&date);
+            post.posted_at_text = Some(date).filter(|d| !d.is_empty());
+        }
+        posts.push(post);
+    }
+    if posts.is_empty() {
+        for table in html.select(super::selectors::a_old_tables()) {
+            let Some(body) = table.select(&sel("td.smalltxt")).next() else {
+                continue;
+            };
+            let mut post = post_from_body(text::body_to_text(body, &doc.hidden, &doc.urls));
+            post.author = table
+                .select(&sel("td.bold"))
+                .next()
+                .map(|c| text_of(c, &doc.hidden))
+                .filter(|a| !a.is_empty());
+            if let Some(d) = table.select(&sel("td[align=right]")).next() {
+                let date = text_of(d, &doc.hidden);
+                post.posted_at = dates::parse_absolute(&date);
+                post.posted_at_text = Some(date).filter(|d| !d.is_empty());
+            }
+            posts.push(post);
+        }
+    }
+    if posts.is_empty() {
+        return None;
+    }
+    let pager = pager_in(doc, "div.archiver_pages");
+    if pager.page == Some(1) {
+        for (i, p) in posts.iter_mut().enumerate() {
+            p.floor = Some(i as u32 + 1);
+        }
+    }
+    for p in &mut posts {
+        p.page = pager.page;
+    }
+    let h1 = html.select(&sel("h1 a")).next();
+    let title = h1
+        .map(|a| text_of(a, &doc.hidden))
+        .map(|t| match t.split_once([':', '：']) {
+            Some((_, rest)) if !rest.trim().is_empty() => rest.trim().to_owned(),
+            _ => t,
+        })
+        .filter(|t| !t.is_empty())
+        .or_else(|| super::title_from_head(html));
+    let tid = super::desktop::tid(doc).or_else(|| {
+        h1.and_then(|a| a.value().attr("href"))
+            .and_then(urls::tid_of)
+    });
+    Some(Page {
+        kind: PageKind::Archiver,
+        charset: "",
+        url: None,
+        tid,
+        title,
+        forum: None,
+        fid: None,
+        pager,
+        posts,
+        guard_removed: 0,
+        charset_note: None,
+    })
 }

@@ -252,7 +252,9 @@ fn detect_kind(html: &Html, text: &str) -> Option<PageKind> {
     {
         return Some(PageKind::Printable);
     }
-    if html.select(selectors::a_content()).next().is_some() && text.contains("Archiver") {
+    if (html.select(selectors::a_content()).next().is_some() && text.contains("Archiver"))
+        || archiver::is_old(html, text)
+    {
         return Some(PageKind::Archiver);
     }
     if phpwind::detect(html, text) {

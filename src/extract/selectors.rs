@@ -71,6 +71,10 @@ selectors! {
     a_content = "#content";
     a_nav = "#nav a";
     a_pages = "div.page a, .page a";
+    /// 5.5/6.0 archiver: one `div.archiver_post` per post.
+    a_old_posts = "div.archiver_post";
+    /// 4.x/5.0 archiver: one `table.tableborder` per post, author in `td.bold`.
+    a_old_tables = "table.tableborder";
 
     // ---- Discuz! 6/7 (templates/default/viewthread.htm, viewthread_node.htm)
     d7_posts = "table[id^=pid]";
