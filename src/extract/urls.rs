@@ -101,12 +101,31 @@ pub fn page_of(href: &str) -> Option<u32> {
     }
     let path = href.split(['?', '#']).next().unwrap_or(href);
     let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some(p) = phpwind_page(href) {
+        return Some(p);
+    }
     // `thread-T-P-X.html`, the shape `with_page` renumbers.
     let parts: Vec<&str> = file.strip_prefix("thread-")?.splitn(3, '-').collect();
     match parts[..] {
         [t, p, _] if t.parse::<u64>().is_ok() => p.parse().ok(),
         _ => None,
     }
+}
+
+/// PHPWind's static forms: `read.php?tid-T-page-P.html`, `read-htm-tid-T-page-P.html`.
+fn phpwind_page(href: &str) -> Option<u32> {
+    let before_frag = href.split('#').next().unwrap_or(href);
+    let tail = before_frag.rsplit(['/', '?']).next()?;
+    let tail = tail.strip_prefix("read-htm-").unwrap_or(tail);
+    let parts: Vec<&str> = tail
+        .strip_prefix("tid-")?
+        .trim_end_matches(".html")
+        .split('-')
+        .collect();
+    parts
+        .windows(2)
+        .find(|w| w[0] == "page")
+        .and_then(|w| w[1].parse().ok())
 }
 
 /// The URL of page `n` of the thread whose page `href` is: the `page=` parameter or the page
@@ -231,6 +250,9 @@ mod tests {
         assert_eq!(tid_of("http://x/read.php?tid=88&page=2"), Some(88));
         assert_eq!(tid_of("http://x/read.php?tid-88-page-2.html"), Some(88));
         assert_eq!(tid_of("http://x/read-htm-tid-88-page-2.html"), Some(88));
+        assert_eq!(page_of("http://x/read.php?tid-88-page-2.html"), Some(2));
+        assert_eq!(page_of("http://x/read-htm-tid-88-page-3.html#a"), Some(3));
+        assert_eq!(page_of("http://x/read-htm-tid-88.html"), None);
         assert_eq!(
             tid_of("forum.php?mod=redirect&goto=findpost&ptid=5&pid=29"),
             Some(5)
