@@ -115,17 +115,51 @@ pub fn page_of(href: &str) -> Option<u32> {
 /// PHPWind's static forms: `read.php?tid-T-page-P.html`, `read-htm-tid-T-page-P.html`.
 fn phpwind_page(href: &str) -> Option<u32> {
     let before_frag = href.split('#').next().unwrap_or(href);
-    let tail = before_frag.rsplit(['/', '?']).next()?;
-    let tail = tail.strip_prefix("read-htm-").unwrap_or(tail);
+    let (_, _, tail) = phpwind_tail(before_frag)?;
     let parts: Vec<&str> = tail
         .strip_prefix("tid-")?
         .trim_end_matches(".html")
         .split('-')
         .collect();
+    // The same `page-P` pair `phpwind_with_page` renumbers: the first with a number.
     parts
         .windows(2)
-        .find(|w| w[0] == "page")
-        .and_then(|w| w[1].parse().ok())
+        .find_map(|w| (w[0] == "page").then(|| w[1].parse().ok()).flatten())
+}
+
+/// The `tid-…` part of a PHPWind static URL, with what precedes it: after `read.php?`, or
+/// after `/read-htm-` (the archiver's `?tid-T.html` is not PHPWind's).
+fn phpwind_tail(s: &str) -> Option<(&str, &'static str, &str)> {
+    let cut = s.rfind(['/', '?'])? + 1;
+    let (head, tail) = s.split_at(cut);
+    if let Some(rest) = tail.strip_prefix("read-htm-") {
+        return head.ends_with('/').then_some((head, "read-htm-", rest));
+    }
+    head.ends_with("read.php?").then_some((head, "", tail))
+}
+
+/// PHPWind's static forms with page `n`: the `-page-P` part renumbered, or added after the tid.
+fn phpwind_with_page(s: &str, n: u32) -> Option<String> {
+    let (head, prefix, rest) = phpwind_tail(s)?;
+    let body = rest.strip_prefix("tid-")?;
+    let (core, ext) = match body.strip_suffix(".html") {
+        Some(c) => (c, ".html"),
+        None => (body, ""),
+    };
+    let mut parts: Vec<String> = core.split('-').map(str::to_owned).collect();
+    parts.first()?.parse::<u64>().ok()?;
+    let page = n.to_string();
+    match parts
+        .windows(2)
+        .position(|w| w[0] == "page" && w[1].parse::<u32>().is_ok())
+    {
+        Some(i) => parts[i + 1] = page,
+        None => {
+            parts.insert(1, "page".into());
+            parts.insert(2, page);
+        }
+    }
+    Some(format!("{head}{prefix}tid-{}{ext}", parts.join("-")))
 }
 
 /// The URL of page `n` of the thread whose page `href` is: the `page=` parameter or the page
@@ -176,6 +210,9 @@ pub fn with_page(href: &str, n: u32) -> Option<String> {
                 parts.join("-")
             )));
         }
+    }
+    if let Some(renumbered) = phpwind_with_page(before_frag, n) {
+        return Some(with_frag(renumbered));
     }
     tid_of(before_frag)?;
     if n == 1 {
@@ -253,6 +290,14 @@ mod tests {
         assert_eq!(page_of("http://x/read.php?tid-88-page-2.html"), Some(2));
         assert_eq!(page_of("http://x/read-htm-tid-88-page-3.html#a"), Some(3));
         assert_eq!(page_of("http://x/read-htm-tid-88.html"), None);
+        assert_eq!(
+            with_page("http://x/read.php?tid-88-page-3.html#a", 1).as_deref(),
+            Some("http://x/read.php?tid-88-page-1.html#a")
+        );
+        assert_eq!(
+            with_page("http://x/read-htm-tid-88.html", 2).as_deref(),
+            Some("http://x/read-htm-tid-88-page-2.html")
+        );
         assert_eq!(
             tid_of("forum.php?mod=redirect&goto=findpost&ptid=5&pid=29"),
             Some(5)
