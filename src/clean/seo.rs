@@ -1142,7 +1142,7 @@ fn suffix_at(s: &[u8], g: &Segment, c: &[u8]) -> Option<usize> {
         return Some(g.end - c.len());
     }
     let u = slack_bwd(s, g)?;
-    (u.start >= g.start + c.len() && s[g.start..u.start].ends_with(c)).then_some(u.start - c.len())
+    (u.start >= g.start + c.len() && s[g.start..u.start].ends_with(c)).then(|| u.start - c.len())
 }
 
 /// The entries of a list sorted by key with this key.
@@ -1191,6 +1191,23 @@ mod tests {
         SeoFinder::default().find(s.as_bytes(), 0..s.len(), &segs, &mut out);
         out.sort_unstable();
         out.iter().map(|&(a, b)| s[a..b].to_string()).collect()
+    }
+
+    #[test]
+    fn candidate_longer_than_the_text_before_slack_is_no_suffix() {
+        // Slack `) c` starts at byte 2; a 4-byte candidate cannot end before it. The bound was
+        // computed eagerly and underflowed (found by the `clean` fuzz target in CI).
+        let s = b"ab) c";
+        let g = Segment {
+            start: 0,
+            end: s.len(),
+            after_junk: false,
+            before_junk: true,
+            junk_before: 0,
+            junk_after: 1,
+        };
+        assert_eq!(suffix_at(s, &g, b"xyzw"), None);
+        assert_eq!(suffix_at(s, &g, b"ab"), Some(0));
     }
 
     #[test]
