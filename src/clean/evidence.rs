@@ -183,6 +183,19 @@ pub struct Scratch {
     /// The junk part of each reading's cost (for rescoring the text part).
     junks: Vec<Cost>,
     sums: Vec<Cost>,
+    rescore: Rescore,
+}
+
+/// Scratch space of the second reading with the longer models.
+#[derive(Default)]
+struct Rescore {
+    span: textmodel::Span,
+    /// Symbol index where each reading's text starts (or ends).
+    at: Vec<usize>,
+    /// The same for the backward model where it differs (trailing spaces left out).
+    at_bwd: Vec<usize>,
+    fwd: Vec<Cost>,
+    bwd: Vec<Cost>,
 }
 
 /// `UNJAM_DEBUG_EVIDENCE=1`: print every decision's readings on stderr (for tuning).
@@ -384,7 +397,12 @@ pub fn split_start(
         }
     };
     let unit = unit_cost(g, &units[..kmax]);
-    let Scratch { costs, junks, .. } = scratch;
+    let Scratch {
+        costs,
+        junks,
+        rescore,
+        ..
+    } = scratch;
     costs.clear();
     junks.clear();
     let mut best = NEVER;
@@ -427,16 +445,14 @@ pub fn split_start(
     if close(costs) {
         // Read the text again with four symbols of context, over a longer window.
         let w6 = skip_symbols(s, units[kmax - 1].end, 6, q);
-        for (r, &junk) in costs.iter_mut().zip(junks.iter()) {
-            if junk >= NEVER {
-                continue;
-            }
-            let mut x = if r.0 == 0 {
+        let after = textmodel::context4_after(s, w6, q);
+        // Where each reading's text starts; leading whitespace is layout.
+        let text_from = |k: usize| {
+            let mut x = if k == 0 {
                 units[0].start
             } else {
-                units[r.0 - 1].end
+                units[k - 1].end
             };
-            // Leading whitespace is layout.
             loop {
                 if x < w6 && matches!(s[x], b' ' | b'\t') {
                     x += 1;
@@ -446,10 +462,41 @@ pub fn split_start(
                     break;
                 }
             }
-            let fwd = textmodel::text_cost5(s, x, w6, [EDGE; 4], w6 == q);
-            let bwd =
-                textmodel::text_cost5_bwd(s, x, w6, textmodel::context4_after(s, w6, q), true);
-            r.1 = junk + (fwd + bwd) / 2;
+            x
+        };
+        let Rescore {
+            span, at, fwd, bwd, ..
+        } = rescore;
+        at.clear();
+        let x_min = costs
+            .iter()
+            .zip(junks.iter())
+            .filter(|(_, &junk)| junk < NEVER)
+            .map(|(r, _)| text_from(r.0))
+            .min()
+            .unwrap_or(w6);
+        let by_span = span.load(s, x_min, w6)
+            && costs.iter().zip(junks.iter()).all(|(r, &junk)| {
+                junk >= NEVER || span.index(text_from(r.0)).map(|i| at.push(i)).is_some()
+            });
+        if by_span {
+            span.fwd_from(at, w6 == q, fwd);
+            span.bwd_from(at, after, bwd);
+        }
+        let mut scored = 0;
+        for (r, &junk) in costs.iter_mut().zip(junks.iter()) {
+            if junk >= NEVER {
+                continue;
+            }
+            let text = if by_span {
+                fwd[scored] + bwd[scored]
+            } else {
+                let x = text_from(r.0);
+                textmodel::text_cost5(s, x, w6, [EDGE; 4], w6 == q)
+                    + textmodel::text_cost5_bwd(s, x, w6, after, true)
+            };
+            scored += 1;
+            r.1 = junk + text / 2;
         }
     }
     let k = decide(costs);
@@ -538,7 +585,12 @@ pub fn split_end(
         rest + textmodel::cost(win.buf[y - 2], win.buf[y - 1], EDGE)
     };
     let unit = unit_cost(g, &units[..kmax]);
-    let Scratch { costs, junks, .. } = scratch;
+    let Scratch {
+        costs,
+        junks,
+        rescore,
+        ..
+    } = scratch;
     costs.clear();
     junks.clear();
     let mut best = NEVER;
@@ -581,22 +633,67 @@ pub fn split_end(
         // The backward reading goes on four symbols before the window, where it still sees
         // what differs between the readings.
         let w10 = back_symbols(s, w6, 4, p);
-        for (r, &junk) in costs.iter_mut().zip(junks.iter()) {
-            if junk >= NEVER {
-                continue;
-            }
-            let y = if r.0 == 0 {
+        // Where each reading's text ends, and without trailing spaces for the backward model.
+        let text_to = |k: usize| {
+            let y = if k == 0 {
                 units[0].end
             } else {
-                units[r.0 - 1].start
+                units[k - 1].start
             };
-            let fwd = textmodel::text_cost5(s, w6, y, ctx, true);
             let mut yt = y;
             while yt > w10 && matches!(s[yt - 1], b' ' | b'\t') {
                 yt -= 1;
             }
-            let bwd = textmodel::text_cost5_bwd(s, w10, yt, [EDGE; 4], w10 == p);
-            r.1 = junk + (fwd + bwd) / 2;
+            (y, yt)
+        };
+        let Rescore {
+            span,
+            at,
+            at_bwd,
+            fwd,
+            bwd,
+        } = rescore;
+        at.clear();
+        at_bwd.clear();
+        let y_max = costs
+            .iter()
+            .zip(junks.iter())
+            .filter(|(_, &junk)| junk < NEVER)
+            .map(|(r, _)| text_to(r.0).0)
+            .max()
+            .unwrap_or(w6);
+        let from = span.load(s, w10, y_max).then(|| span.index(w6)).flatten();
+        let by_span = from.is_some()
+            && costs.iter().zip(junks.iter()).all(|(r, &junk)| {
+                let (y, yt) = text_to(r.0);
+                junk >= NEVER
+                    || match (span.index(y), span.index(yt)) {
+                        (Some(i), Some(it)) if i >= from.unwrap_or(0) => {
+                            at.push(i);
+                            at_bwd.push(it);
+                            true
+                        }
+                        _ => false,
+                    }
+            });
+        if let (true, Some(from)) = (by_span, from) {
+            span.fwd_to(from, ctx, at, fwd);
+            span.bwd_to(at_bwd, w10 == p, bwd);
+        }
+        let mut scored = 0;
+        for (r, &junk) in costs.iter_mut().zip(junks.iter()) {
+            if junk >= NEVER {
+                continue;
+            }
+            let text = if by_span {
+                fwd[scored] + bwd[scored]
+            } else {
+                let (y, yt) = text_to(r.0);
+                textmodel::text_cost5(s, w6, y, ctx, true)
+                    + textmodel::text_cost5_bwd(s, w10, yt, [EDGE; 4], w10 == p)
+            };
+            scored += 1;
+            r.1 = junk + text / 2;
         }
     }
     let k = decide(costs);
