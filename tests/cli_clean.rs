@@ -450,3 +450,44 @@ fn bad_seo_lists_are_refused_with_file_and_line() {
             .code(2);
     }
 }
+
+/// PHPWind's own jammer (` R \u{a0}` at line ends, R ten characters of `chr(0..126)`): the
+/// fixture holds a string with CR LF inside, one a character short, one without a control
+/// character, and a typed no-break space after a ten-character word, which stays.
+#[test]
+fn phpwind_junk_goes_and_a_typed_nbsp_stays() {
+    let env = Env::new();
+    let noisy = fixture("clean/phpwind.noisy.txt");
+    let clean = std::fs::read(fixture("clean/phpwind.clean.txt")).unwrap();
+    let out = env
+        .cmd(&["clean", "--stats", noisy.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(contains("PHPWind junk                            6"))
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&clean)
+    );
+    // Clean text is left as it is.
+    env.cmd(&["clean"])
+        .write_stdin(clean.clone())
+        .assert()
+        .success()
+        .stdout(predicate::eq(clean.as_slice()));
+}
+
+#[test]
+fn phpwind_shape_without_a_certain_string_stays() {
+    // Ten printable characters before a typed no-break space, and no string in the document
+    // with a control character: nothing proves the jammer.
+    let text = "make && make install *Bsmn!_cB{ \u{a0}\nsee config.yml \u{a0}\n";
+    Env::new()
+        .cmd(&["clean"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .stdout(text);
+}

@@ -79,6 +79,8 @@ struct Removal {
     start: usize,
     end: usize,
     form: Form,
+    /// The first piece of its string (a string across line breaks is removed line by line).
+    first: bool,
 }
 
 struct Line {
@@ -106,6 +108,8 @@ pub struct Cleaner {
     /// Where each SEO string removed sits (without the slack next to it).
     seo_strings: Vec<(usize, usize)>,
     removals: Vec<Removal>,
+    /// PHPWind junk strings of the document, `[start, end)`, maybe across line breaks.
+    phpwind: Vec<(usize, usize)>,
     /// The unfinished last line of the previous block (a piece of a long line) was changed.
     piece_changed: std::cell::Cell<bool>,
 }
@@ -123,6 +127,7 @@ impl Cleaner {
             seo_spans: Vec::new(),
             seo_strings: Vec::new(),
             removals: Vec::new(),
+            phpwind: Vec::new(),
             piece_changed: std::cell::Cell::new(false),
         }
     }
@@ -188,6 +193,7 @@ impl Cleaner {
         // string, mid-line junk or a junk string across lines going away can join or expose
         // text in ways the scan did not see.
         let exposing = !self.seo_spans.is_empty()
+            || !self.phpwind.is_empty()
             || self.junk.iter().any(|j| j.side == Side::Mid)
             || self.lines.iter().any(|l| l.join_next);
         if self.opts.mark.is_some() || !exposing {
@@ -217,6 +223,7 @@ impl Cleaner {
         if has_control(block) {
             self.join_pair_chains(block);
         }
+        self.find_phpwind(block, edges);
         self.find_seo(block);
         for &(a, b) in &self.seo_strings {
             stats.note_seo_string(&block[a..b]);
@@ -657,9 +664,61 @@ impl Cleaner {
         self.seo_spans.sort_unstable();
     }
 
+    /// PHPWind junk at complete lines' ends ([`phpwind`](super::phpwind)); a string with a
+    /// line feed inside joins its lines.
+    fn find_phpwind(&mut self, block: &[u8], edges: Edges) {
+        self.phpwind.clear();
+        // Only a line ending in U+00A0 can hold one: most documents stop here.
+        if !self
+            .lines
+            .iter()
+            .any(|l| block[..l.end].ends_with(&[0xC2, 0xA0]))
+        {
+            return;
+        }
+        let n = self.lines.len();
+        let ends = self
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|&(i, l)| l.next > l.end || (i + 1 == n && edges.ends_line))
+            .map(|(_, l)| l.end);
+        super::phpwind::find(block, ends, &mut self.phpwind);
+        for &(start, end) in &self.phpwind {
+            let mut i = self.lines.partition_point(|l| l.next <= start);
+            while i < n && self.lines[i].next <= end {
+                self.lines[i].join_next = true;
+                i += 1;
+            }
+        }
+    }
+
     fn collect_removals(&mut self) {
         self.removals.clear();
+        let in_phpwind = |s: usize, e: usize| self.phpwind.iter().any(|&(a, b)| s < b && a < e);
+        for &(start, end) in &self.phpwind {
+            // One piece per line; the line breaks between them go by `join_next`.
+            let mut at = start;
+            for l in &self.lines[self.lines.partition_point(|l| l.next <= start)..] {
+                let piece_end = end.min(l.end);
+                if piece_end > at {
+                    self.removals.push(Removal {
+                        start: at,
+                        end: piece_end,
+                        form: Form::Phpwind,
+                        first: at == start,
+                    });
+                }
+                if l.next >= end {
+                    break;
+                }
+                at = l.next;
+            }
+        }
         for j in &self.junk {
+            if in_phpwind(j.start, j.end) {
+                continue;
+            }
             let form = match j.grammar {
                 Grammar::Triple => Form::Triple,
                 Grammar::Pair => Form::Pair,
@@ -668,13 +727,18 @@ impl Cleaner {
                 start: j.start,
                 end: j.end,
                 form,
+                first: true,
             });
         }
         for &(start, end) in &self.seo_spans {
+            if in_phpwind(start, end) {
+                continue;
+            }
             self.removals.push(Removal {
                 start,
                 end,
                 form: Form::Seo,
+                first: true,
             });
         }
         self.removals.sort_unstable_by_key(|r| r.start);
@@ -720,7 +784,11 @@ impl Cleaner {
                     continue;
                 }
                 out.extend_from_slice(&block[pos..rm.start]);
-                stats.add(rm.form, rm.end - rm.start);
+                if rm.first {
+                    stats.add(rm.form, rm.end - rm.start);
+                } else {
+                    stats.add_bytes(rm.form, rm.end - rm.start);
+                }
                 changed = true;
                 if let Some((open, close)) = &self.opts.mark {
                     out.extend_from_slice(open.as_bytes());

@@ -6,8 +6,9 @@
 //! 1. [`detect`] finds junk strings at line edges (and mid-line between non-ASCII text), using the
 //!    unit grammar of [`grammar`];
 //! 2. [`seo`] finds the SEO strings Discuz 2.x–7.x glue to their junk, by their recurrence;
-//! 3. [`boilerplate`] marks whole lines of Discuz UI text;
-//! 4. [`block`] writes the text without all of that (or with it marked).
+//! 3. [`phpwind`] finds the PHPWind look-alike's junk (its own generator, at line ends);
+//! 4. [`boilerplate`] marks whole lines of Discuz UI text;
+//! 5. [`block`] writes the text without all of that (or with it marked).
 //!
 //! [`stream`] drives blocks over readers and writers, in order, on one or more threads;
 //! [`jsonl`] applies the same to string fields of JSON Lines records.
@@ -18,6 +19,7 @@ pub mod detect;
 pub mod evidence;
 pub mod grammar;
 pub mod jsonl;
+pub mod phpwind;
 pub mod seo;
 pub mod stats;
 pub mod stream;

@@ -17,10 +17,18 @@ pub enum Form {
     Seo,
     /// A whole line of Discuz UI text (attachment notices, edit notices, ...).
     Boilerplate,
+    /// PHPWind junk: ` R \u{a0}` at a line end, `R` ten bytes of `chr(0..126)`.
+    Phpwind,
 }
 
 impl Form {
-    pub const ALL: [Form; 4] = [Form::Triple, Form::Pair, Form::Seo, Form::Boilerplate];
+    pub const ALL: [Form; 5] = [
+        Form::Triple,
+        Form::Pair,
+        Form::Seo,
+        Form::Boilerplate,
+        Form::Phpwind,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -28,6 +36,7 @@ impl Form {
             Form::Pair => "pair junk (Discuz! 2.x-5.x)",
             Form::Seo => "SEO strings",
             Form::Boilerplate => "boilerplate lines",
+            Form::Phpwind => "PHPWind junk",
         }
     }
 
@@ -45,8 +54,8 @@ pub struct Stats {
     pub lines_changed: u64,
     /// Bytes read.
     pub bytes_in: u64,
-    strings: [u64; 4],
-    bytes: [u64; 4],
+    strings: [u64; Form::ALL.len()],
+    bytes: [u64; Form::ALL.len()],
     /// Each SEO string removed, with how often (what `--find-seo` prints).
     pub seo_strings: BTreeMap<Vec<u8>, u64>,
 }
@@ -54,6 +63,11 @@ pub struct Stats {
 impl Stats {
     pub fn add(&mut self, form: Form, bytes: usize) {
         self.strings[form.index()] += 1;
+        self.bytes[form.index()] += bytes as u64;
+    }
+
+    /// More bytes of a string already counted (its piece on a further line).
+    pub fn add_bytes(&mut self, form: Form, bytes: usize) {
         self.bytes[form.index()] += bytes as u64;
     }
 
@@ -103,7 +117,7 @@ impl Stats {
         self.lines += other.lines;
         self.lines_changed += other.lines_changed;
         self.bytes_in += other.bytes_in;
-        for i in 0..4 {
+        for i in 0..self.strings.len() {
             self.strings[i] += other.strings[i];
             self.bytes[i] += other.bytes[i];
         }
