@@ -22,6 +22,8 @@ pub struct Lang {
     pub floors: [&'static str; 4],
     /// The label of a code block's copy button.
     pub copy_code: &'static [&'static str],
+    /// A quote's header around its author and time (`post_reply_quote`): (prefix, between).
+    pub quote: (&'static str, &'static str),
 }
 
 pub const SC: Lang = Lang {
@@ -33,6 +35,7 @@ pub const SC: Lang = Lang {
     edited: &[("本帖最后由", " 于 ", "编辑")],
     floors: ["楼主", "沙发", "板凳", "地板"],
     copy_code: &["复制代码"],
+    quote: ("", " 发表于 "),
 };
 
 /// Official Traditional Chinese builds.
@@ -45,6 +48,7 @@ pub const TC: Lang = Lang {
     edited: &[("本帖最後由", " 於 ", "編輯")],
     floors: ["樓主", "沙發", "板凳", "地板"],
     copy_code: &["複製代碼"],
+    quote: ("", " 發表於 "),
 };
 
 /// The Taiwan translation (DiscuzX_TW), which says 文章 for 帖.
@@ -57,6 +61,7 @@ pub const TW: Lang = Lang {
     edited: &[("本文章最後由", " 於 ", "編輯")],
     floors: ["樓主", "沙發", "板凳", "地板"],
     copy_code: &["複製程式碼"],
+    quote: ("", " 發表於 "),
 };
 
 /// English (Discuz!ML and other translations).
@@ -76,6 +81,7 @@ pub const EN: Lang = Lang {
     // The first post's label is `thread_author`; replies are numbered (`2#`).
     floors: ["Author", "", "", ""],
     copy_code: &["Copy the Code", "Copy code"],
+    quote: ("Posted by ", " at "),
 };
 
 pub const ALL: [&Lang; 4] = [&SC, &TC, &TW, &EN];
@@ -144,6 +150,19 @@ pub fn edit_notice(t: &str) -> Option<(String, String)> {
         })
 }
 
+/// A quote's header (`NAME 发表于 DATE`, `Posted by NAME at DATE`), in any language: (author,
+/// time as written).
+pub fn quote_header(h: &str) -> Option<(String, String)> {
+    let h = h.trim();
+    ALL.iter().find_map(|l| {
+        let (pre, mid) = l.quote;
+        // A name may hold the separator (`at`); the time does not.
+        let (who, when) = h.strip_prefix(pre)?.rsplit_once(mid)?;
+        let (who, when) = (who.trim(), when.trim());
+        (!who.is_empty() && !when.is_empty()).then(|| (who.to_owned(), when.to_owned()))
+    })
+}
+
 /// Whether `t` is the label of a code block's copy button.
 pub fn is_copy_code(t: &str) -> bool {
     let t = t.trim();
@@ -153,6 +172,28 @@ pub fn is_copy_code(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_headers_in_every_language() {
+        for (h, who, when) in [
+            ("张三 发表于 2026-10-9 22:30", "张三", "2026-10-9 22:30"),
+            ("張三 發表於 2026-10-9 22:30", "張三", "2026-10-9 22:30"),
+            (
+                "Posted by Bob at Home at 2026-10-9 22:30",
+                "Bob at Home",
+                "2026-10-9 22:30",
+            ),
+        ] {
+            assert_eq!(
+                quote_header(h),
+                Some((who.to_owned(), when.to_owned())),
+                "{h}"
+            );
+        }
+        // A quoted line that names nobody is no header.
+        assert_eq!(quote_header("Posted by  at 9"), None);
+        assert_eq!(quote_header("just some text"), None);
+    }
 
     #[test]
     fn edit_notices_in_every_language() {

@@ -449,7 +449,8 @@ impl Cx<'_, '_> {
         self.body.images.extend(sub.images);
         self.body.attachments.extend(sub.attachments);
         let lines = inner.finish();
-        // Discuz's quote header: `<font size=2><a href="…findpost&pid=N…">NAME 发表于 DATE</a></font>`.
+        // Discuz's quote header: `<font size=2><a href="…findpost&pid=N…">NAME 发表于 DATE</a></font>`
+        // (`Posted by NAME at DATE` in English, [`lang::quote_header`](super::lang::quote_header)).
         let link = node.descendants().filter_map(ElementRef::wrap).find(|e| {
             e.value().name() == "a"
                 && e.value()
@@ -460,8 +461,8 @@ impl Cx<'_, '_> {
             .and_then(|a| a.value().attr("href"))
             .and_then(|h| super::urls::query_u64(h, "pid"));
         let header = link.map(|a| plain_text(*a, self.hidden));
-        let (author, posted) = match header.as_deref().and_then(|h| h.split_once(" 发表于 ")) {
-            Some((a, d)) => (Some(a.trim().to_owned()), Some(d.trim().to_owned())),
+        let (author, posted) = match header.as_deref().and_then(super::lang::quote_header) {
+            Some((a, d)) => (Some(a), Some(d)),
             None => (None, None),
         };
         let text_lines: Vec<(String, bool)> = match &header {
