@@ -20,6 +20,8 @@ pub enum PageKind {
     Discuz7,
     /// PHPWind 6.x-8.x `read.php`, the Discuz look-alike.
     Phpwind,
+    /// Discuz!NT (ASP.NET) `showtopic.aspx`.
+    DiscuzNt,
 }
 
 impl PageKind {
@@ -31,6 +33,7 @@ impl PageKind {
             PageKind::Archiver => "archiver",
             PageKind::Discuz7 => "discuz7",
             PageKind::Phpwind => "phpwind",
+            PageKind::DiscuzNt => "discuznt",
         }
     }
 }

@@ -153,6 +153,50 @@ fn golden_themed_x3() {
 }
 
 #[test]
+fn golden_discuz_nt() {
+    // Discuz!NT 3.x (`showtopic.aspx`, tools/dnt/make_pages.py from the 3.6 template): two
+    // pages, the jammer on (a white `span.jammer` of Latin-1 characters around the host name,
+    // the same string before every line break), floors `N#`, relative times with the exact
+    // time in a title.
+    golden("dnt-p1p2.jsonl", &["-f", "jsonl", &page("dnt")]);
+    let out = Env::new()
+        .cmd(&["extract", "-f", "jsonl", &page("dnt")])
+        .ok_stdout();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("bbs.example.test"), "jammer leaked: {text}");
+    let posts: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(u64, u64, &str, u64)> = posts
+        .iter()
+        .map(|p| {
+            (
+                p["pid"].as_u64().unwrap(),
+                p["floor"].as_u64().unwrap(),
+                p["author"].as_str().unwrap(),
+                p["author_uid"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1001, 1, "林间", 51),
+            (1002, 2, "ivy_k", 52),
+            (1005, 3, "老王", 53),
+            (1010, 4, "林间", 51)
+        ]
+    );
+    assert!(posts
+        .iter()
+        .all(|p| p["kind"] == "discuznt" && p["tid"] == 77));
+    // `3小时前` on the page; the title holds the time.
+    assert_eq!(posts[3]["posted_at"], "2011-03-07T21:30:00");
+    assert_eq!(posts[3]["posted_at_text"], "3小时前");
+}
+
+#[test]
 fn golden_phpwind() {
     // PHPWind 6.x (UTF-8, two pages, jammer on: hidden spans with control characters and a
     // no-break space before each line break) and 8.x (GBK, floors 楼主/沙发/5楼, the exact time

@@ -853,3 +853,34 @@ fn a_phpwind_thread_page_by_page() {
         }
     }
 }
+
+/// A Discuz!NT thread, given in its rewritten form, fetched as `showtopic.aspx?topicid=T&page=P`.
+#[test]
+fn a_discuz_nt_thread_page_by_page() {
+    let nt = |name: &str| std::fs::read(fixture("extract/dnt").join(name)).unwrap();
+    let (p1, p2) = (nt("showtopic-p1.html"), nt("showtopic-p2.html"));
+    let srv = Server::start(move |r, _| match r.target.as_str() {
+        "/bbs/showtopic.aspx?topicid=77&page=1" => Reply::html(p1.clone()),
+        "/bbs/showtopic.aspx?topicid=77&page=2" => Reply::html(p2.clone()),
+        _ => Reply::status(404),
+    });
+    for given in ["/bbs/showtopic-77.aspx", "/bbs/showtopic.aspx?topicid=77"] {
+        let env = Env::new();
+        let out = thread_cmd(&env, &[&srv.url(given)]).ok_stdout();
+        let posts: Vec<Value> = String::from_utf8_lossy(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let got: Vec<(u64, u64)> = posts
+            .iter()
+            .map(|p| (p["pid"].as_u64().unwrap(), p["floor"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, [(1001, 1), (1002, 2), (1005, 3), (1010, 4)], "{given}");
+        assert!(posts
+            .iter()
+            .all(|p| p["kind"] == "discuznt" && p["tid"] == 77));
+        assert!(!String::from_utf8_lossy(&out).contains("bbs.example.test"));
+    }
+    assert_eq!(srv.count("/bbs/showtopic.aspx?topicid=77&page=1"), 2);
+    assert_eq!(srv.count("/bbs/showtopic.aspx?topicid=77&page=2"), 2);
+}

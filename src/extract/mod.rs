@@ -15,6 +15,7 @@ pub mod charset;
 pub mod dates;
 pub mod desktop;
 pub mod discuz7;
+pub mod dnt;
 pub mod gate;
 pub mod lang;
 pub mod listing;
@@ -196,6 +197,7 @@ pub fn extract_page(bytes: &[u8], opts: &Options) -> Result<Page, ExtractError> 
         Some(PageKind::Archiver) => archiver::extract(&doc),
         Some(PageKind::Discuz7) => discuz7::extract(&doc),
         Some(PageKind::Phpwind) => phpwind::extract(&doc, &text),
+        Some(PageKind::DiscuzNt) => dnt::extract(&doc),
         None => None,
     };
     let Some(mut page) = page.filter(|p| !p.posts.is_empty()) else {
@@ -259,6 +261,9 @@ fn detect_kind(html: &Html, text: &str) -> Option<PageKind> {
     }
     if phpwind::detect(html, text) {
         return Some(PageKind::Phpwind);
+    }
+    if dnt::detect(html) {
+        return Some(PageKind::DiscuzNt);
     }
     None
 }

@@ -119,6 +119,17 @@ selectors! {
     pw_tipad = "div.tipad";
     /// The pager.
     pw_pages = "div.pages";
+    /// Discuz!NT: the body, the author column and what is in it, the floor, the time, the
+    /// title, the pager.
+    dnt_body = "div.t_msgfont[id^='message']";
+    dnt_author = "td.postauthor";
+    dnt_poster = "div.poster";
+    dnt_profile = "a.public_info[href]";
+    dnt_floor = "a.floor";
+    dnt_time = "div.postinfo em span[title], div.pi em span[title]";
+    dnt_subject = "h1.ts span[title]";
+    dnt_pages = "div.pages";
+    dnt_next = "a.next[href]";
     gray = "span.gray";
     bold = "b";
     a_any = "a";

@@ -66,6 +66,13 @@ pub fn tid_of(href: &str) -> Option<u64> {
     }
     let path = href.split(['?', '#']).next().unwrap_or(href);
     let file = path.rsplit('/').next().unwrap_or(path);
+    // Discuz!NT: `showtopic.aspx?topicid=T`, `showtopic-T[-P].aspx`.
+    if file == "showtopic.aspx" {
+        return query_u64(href, "topicid");
+    }
+    if let Some((t, _)) = dnt_static(file) {
+        return Some(t);
+    }
     if let Some(rest) = file.strip_prefix("thread-") {
         return rest.split('-').next()?.parse().ok();
     }
@@ -104,12 +111,28 @@ pub fn page_of(href: &str) -> Option<u32> {
     if let Some(p) = phpwind_page(href) {
         return Some(p);
     }
+    if let Some((_, p)) = dnt_static(file) {
+        return p;
+    }
     // `thread-T-P-X.html`, the shape `with_page` renumbers.
     let parts: Vec<&str> = file.strip_prefix("thread-")?.splitn(3, '-').collect();
     match parts[..] {
         [t, p, _] if t.parse::<u64>().is_ok() => p.parse().ok(),
         _ => None,
     }
+}
+
+/// Discuz!NT's rewritten thread file `showtopic-T.aspx` / `showtopic-T-P.aspx`: (tid, page).
+fn dnt_static(file: &str) -> Option<(u64, Option<u32>)> {
+    let core = file.strip_prefix("showtopic-")?.strip_suffix(".aspx")?;
+    let mut parts = core.split('-');
+    let tid = parts.next()?.parse().ok()?;
+    let page = match (parts.next(), parts.next()) {
+        (None, _) => None,
+        (Some(p), None) => Some(p.parse().ok()?),
+        _ => return None,
+    };
+    Some((tid, page))
 }
 
 /// PHPWind's static forms: `read.php?tid-T-page-P.html`, `read-htm-tid-T-page-P.html`.
@@ -214,6 +237,15 @@ pub fn with_page(href: &str, n: u32) -> Option<String> {
     if let Some(renumbered) = phpwind_with_page(before_frag, n) {
         return Some(with_frag(renumbered));
     }
+    if let Some((t, _)) = dnt_static(file) {
+        let q = query.map(|q| format!("?{q}")).unwrap_or_default();
+        let name = if n == 1 {
+            format!("showtopic-{t}.aspx")
+        } else {
+            format!("showtopic-{t}-{n}.aspx")
+        };
+        return Some(with_frag(format!("{}{name}{q}", &path[..file_at])));
+    }
     tid_of(before_frag)?;
     if n == 1 {
         return Some(href.to_owned());
@@ -225,6 +257,34 @@ pub fn with_page(href: &str, n: u32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn discuz_nt_forms() {
+        assert_eq!(tid_of("showtopic.aspx?topicid=77&page=2"), Some(77));
+        assert_eq!(tid_of("/bbs/showtopic-77.aspx"), Some(77));
+        assert_eq!(tid_of("showtopic-77-3.aspx"), Some(77));
+        assert_eq!(tid_of("showtopic-x.aspx"), None);
+        assert_eq!(page_of("showtopic-77-3.aspx"), Some(3));
+        assert_eq!(page_of("showtopic-77.aspx"), None);
+        assert_eq!(
+            page_of("showtopic.aspx?topicid=77&forumpage=1&typeid=-1&page=2"),
+            Some(2)
+        );
+        assert_eq!(
+            with_page("/bbs/showtopic-77.aspx", 2).as_deref(),
+            Some("/bbs/showtopic-77-2.aspx")
+        );
+        assert_eq!(
+            with_page("showtopic-77-2.aspx", 1).as_deref(),
+            Some("showtopic-77.aspx")
+        );
+        assert_eq!(
+            with_page("showtopic.aspx?topicid=77", 3).as_deref(),
+            Some("showtopic.aspx?topicid=77&page=3")
+        );
+        // `showforum-2.aspx` is a board, not a thread.
+        assert_eq!(tid_of("showforum-2.aspx"), None);
+    }
 
     #[test]
     fn parameters_only_after_the_question_mark() {

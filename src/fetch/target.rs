@@ -31,6 +31,10 @@ pub enum Generation {
     Legacy,
     /// PHPWind 6.x-8.x `read.php`, in the URL form the user gave (kept for every page).
     Phpwind(PwForm),
+    /// Discuz!NT (ASP.NET): `showtopic.aspx?topicid=T`, `showtopic-T[-P].aspx`. Pages are
+    /// fetched as `showtopic.aspx?topicid=T&page=P`, which every install serves (the rewritten
+    /// form is an option).
+    DiscuzNt,
 }
 
 /// The URL forms of a PHPWind thread page.
@@ -66,7 +70,7 @@ pub enum TargetError {
     NotUrl(String),
     #[error("only http and https URLs can be fetched, not {0}:")]
     Scheme(String),
-    #[error("no thread id in this URL (expected forum.php?mod=viewthread&tid=N, thread-N-P-1.html, viewthread.php?tid=N, archiver/?tid-N.html, or PHPWind's read.php?tid=N)")]
+    #[error("no thread id in this URL (expected forum.php?mod=viewthread&tid=N, thread-N-P-1.html, viewthread.php?tid=N, archiver/?tid-N.html, PHPWind's read.php?tid=N, or Discuz!NT's showtopic.aspx?topicid=N)")]
     NoThread,
 }
 
@@ -128,6 +132,27 @@ impl ThreadTarget {
             let (t, p) = dashed_tid_page(rest).ok_or(TargetError::NoThread)?;
             target.page = p;
             Some(t)
+        } else if file == "showtopic.aspx" {
+            target.generation = Generation::DiscuzNt;
+            num("topicid")
+        } else if let Some((t, p)) = file
+            .strip_prefix("showtopic-")
+            .and_then(|r| r.strip_suffix(".aspx"))
+            .and_then(|r| {
+                let mut parts = r.split('-');
+                let t: u64 = parts.next()?.parse().ok()?;
+                let p: Option<u32> = match (parts.next(), parts.next()) {
+                    (None, _) => None,
+                    (Some(p), None) => Some(p.parse().ok()?),
+                    _ => return None,
+                };
+                Some((t, p))
+            })
+        {
+            target.generation = Generation::DiscuzNt;
+            target.rewritten = true;
+            target.page = p.filter(|&p| p > 0).or(target.page);
+            Some(t)
         } else if let Some(tid) = archiver_tid(&url, dir, file) {
             target.root = root_of(&url, dir.trim_end_matches("archiver/"));
             Some(tid)
@@ -166,6 +191,7 @@ impl ThreadTarget {
                 format!("read.php?tid-{t}-page-{page}.html")
             }
             (_, Generation::Phpwind(PwForm::Htm)) => format!("read-htm-tid-{t}-page-{page}.html"),
+            (_, Generation::DiscuzNt) => format!("showtopic.aspx?topicid={t}&page={page}"),
             (Source::Archiver, _) if page <= 1 => format!("archiver/?tid-{t}.html"),
             (Source::Archiver, _) => format!("archiver/?tid-{t}.html&page={page}"),
         };
@@ -292,6 +318,8 @@ impl BoardTarget {
             Generation::Legacy => format!("forumdisplay.php?fid={f}&page={page}"),
             // Boards are crawled on Discuz only; a PHPWind thread's board is `thread.php`.
             Generation::Phpwind(_) => format!("thread.php?fid={f}&page={page}"),
+            // Likewise Discuz!NT's `showforum.aspx`.
+            Generation::DiscuzNt => format!("showforum.aspx?forumid={f}&page={page}"),
         };
         self.root
             .join(&rel)
@@ -379,6 +407,29 @@ mod tests {
         // Not threads: a board, a read.php without a tid.
         assert!(ThreadTarget::parse("http://pw.test/thread.php?fid=12").is_err());
         assert!(ThreadTarget::parse("http://pw.test/read.php?fid-12.html").is_err());
+    }
+
+    #[test]
+    fn discuz_nt_thread_urls() {
+        for (given, page) in [
+            ("http://nt.test/bbs/showtopic.aspx?topicid=77", None),
+            (
+                "http://nt.test/bbs/showtopic.aspx?topicid=77&page=3",
+                Some(3),
+            ),
+            ("http://nt.test/bbs/showtopic-77.aspx", None),
+            ("http://nt.test/bbs/showtopic-77-3.aspx", Some(3)),
+        ] {
+            let t = ThreadTarget::parse(given).unwrap();
+            assert_eq!((t.tid, t.page), (77, page), "{given}");
+            assert_eq!(t.generation, Generation::DiscuzNt);
+            assert_eq!(
+                t.page_url(Source::Desktop, 2).as_str(),
+                "http://nt.test/bbs/showtopic.aspx?topicid=77&page=2"
+            );
+        }
+        assert!(ThreadTarget::parse("http://nt.test/showtopic.aspx?forumid=2").is_err());
+        assert!(ThreadTarget::parse("http://nt.test/showforum-2.aspx").is_err());
     }
 
     #[test]
