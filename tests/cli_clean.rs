@@ -491,3 +491,37 @@ fn phpwind_shape_without_a_certain_string_stays() {
         .success()
         .stdout(text);
 }
+
+/// Discuz!NT's jammer (ten Latin-1 characters, the host, ten more, the same string at every
+/// line end): learned from the blank line that is nothing else, then taken everywhere.
+#[test]
+fn discuz_nt_string_learned_from_its_own_line() {
+    let env = Env::new();
+    let noisy = fixture("clean/dnt.noisy.txt");
+    let clean = std::fs::read(fixture("clean/dnt.clean.txt")).unwrap();
+    let out = env
+        .cmd(&["clean", "--stats", noisy.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(contains("Discuz!NT junk                          9"))
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&clean)
+    );
+    // Without the blank line nothing proves where the string starts: left alone.
+    let text = std::fs::read_to_string(&noisy).unwrap();
+    let j = text.lines().nth(2).unwrap().to_owned();
+    let without: String = text
+        .lines()
+        .filter(|l| *l != j)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    env.cmd(&["clean"])
+        .write_stdin(without.clone())
+        .assert()
+        .success()
+        .stdout(without);
+}

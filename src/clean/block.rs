@@ -108,8 +108,10 @@ pub struct Cleaner {
     /// Where each SEO string removed sits (without the slack next to it).
     seo_strings: Vec<(usize, usize)>,
     removals: Vec<Removal>,
-    /// PHPWind junk strings of the document, `[start, end)`, maybe across line breaks.
-    phpwind: Vec<(usize, usize)>,
+    /// The look-alikes' junk strings in the document (PHPWind's, maybe across line breaks;
+    /// Discuz!NT's), `[start, end)`, in order.
+    lookalike: Vec<(usize, usize, Form)>,
+    found: Vec<(usize, usize)>,
     /// The unfinished last line of the previous block (a piece of a long line) was changed.
     piece_changed: std::cell::Cell<bool>,
 }
@@ -127,7 +129,8 @@ impl Cleaner {
             seo_spans: Vec::new(),
             seo_strings: Vec::new(),
             removals: Vec::new(),
-            phpwind: Vec::new(),
+            lookalike: Vec::new(),
+            found: Vec::new(),
             piece_changed: std::cell::Cell::new(false),
         }
     }
@@ -193,7 +196,7 @@ impl Cleaner {
         // string, mid-line junk or a junk string across lines going away can join or expose
         // text in ways the scan did not see.
         let exposing = !self.seo_spans.is_empty()
-            || !self.phpwind.is_empty()
+            || !self.lookalike.is_empty()
             || self.junk.iter().any(|j| j.side == Side::Mid)
             || self.lines.iter().any(|l| l.join_next);
         if self.opts.mark.is_some() || !exposing {
@@ -223,7 +226,7 @@ impl Cleaner {
         if has_control(block) {
             self.join_pair_chains(block);
         }
-        self.find_phpwind(block, edges);
+        self.find_lookalikes(block, edges);
         self.find_seo(block);
         for &(a, b) in &self.seo_strings {
             stats.note_seo_string(&block[a..b]);
@@ -664,39 +667,57 @@ impl Cleaner {
         self.seo_spans.sort_unstable();
     }
 
-    /// PHPWind junk at complete lines' ends ([`phpwind`](super::phpwind)); a string with a
-    /// line feed inside joins its lines.
-    fn find_phpwind(&mut self, block: &[u8], edges: Edges) {
-        self.phpwind.clear();
-        // Only a line ending in U+00A0 can hold one: most documents stop here.
-        if !self
+    /// The look-alikes' junk: PHPWind's at complete lines' ends ([`phpwind`](super::phpwind)),
+    /// a string with a line feed inside joining its lines; Discuz!NT's learned from a line of
+    /// its own ([`dnt`](super::dnt)).
+    fn find_lookalikes(&mut self, block: &[u8], edges: Edges) {
+        self.lookalike.clear();
+        let n = self.lines.len();
+        // Only a line ending in U+00A0 can hold PHPWind junk: most documents skip the search.
+        if self
             .lines
             .iter()
             .any(|l| block[..l.end].ends_with(&[0xC2, 0xA0]))
         {
-            return;
+            let ends = self
+                .lines
+                .iter()
+                .enumerate()
+                .filter(|&(i, l)| l.next > l.end || (i + 1 == n && edges.ends_line))
+                .map(|(_, l)| l.end);
+            super::phpwind::find(block, ends, &mut self.found);
+            for &(start, end) in &self.found {
+                let mut i = self.lines.partition_point(|l| l.next <= start);
+                while i < n && self.lines[i].next <= end {
+                    self.lines[i].join_next = true;
+                    i += 1;
+                }
+                self.lookalike.push((start, end, Form::Phpwind));
+            }
         }
-        let n = self.lines.len();
-        let ends = self
+        // Discuz!NT's string is Latin-1 around a host: only a document with a line that could be
+        // one is searched.
+        if self
             .lines
             .iter()
-            .enumerate()
-            .filter(|&(i, l)| l.next > l.end || (i + 1 == n && edges.ends_line))
-            .map(|(_, l)| l.end);
-        super::phpwind::find(block, ends, &mut self.phpwind);
-        for &(start, end) in &self.phpwind {
-            let mut i = self.lines.partition_point(|l| l.next <= start);
-            while i < n && self.lines[i].next <= end {
-                self.lines[i].join_next = true;
-                i += 1;
+            .any(|l| super::dnt::could_be(&block[l.start..l.end]))
+        {
+            let lines = self.lines.iter().map(|l| (l.start, l.end));
+            super::dnt::find(block, lines, &mut self.found);
+            for &(start, end) in &self.found {
+                if !self.lookalike.iter().any(|&(a, b, _)| start < b && a < end) {
+                    self.lookalike.push((start, end, Form::DiscuzNt));
+                }
             }
+            self.lookalike.sort_unstable_by_key(|r| r.0);
         }
     }
 
     fn collect_removals(&mut self) {
         self.removals.clear();
-        let in_phpwind = |s: usize, e: usize| self.phpwind.iter().any(|&(a, b)| s < b && a < e);
-        for &(start, end) in &self.phpwind {
+        let in_lookalike =
+            |s: usize, e: usize| self.lookalike.iter().any(|&(a, b, _)| s < b && a < e);
+        for &(start, end, form) in &self.lookalike {
             // One piece per line; the line breaks between them go by `join_next`.
             let mut at = start;
             for l in &self.lines[self.lines.partition_point(|l| l.next <= start)..] {
@@ -705,7 +726,7 @@ impl Cleaner {
                     self.removals.push(Removal {
                         start: at,
                         end: piece_end,
-                        form: Form::Phpwind,
+                        form,
                         first: at == start,
                     });
                 }
@@ -716,7 +737,7 @@ impl Cleaner {
             }
         }
         for j in &self.junk {
-            if in_phpwind(j.start, j.end) {
+            if in_lookalike(j.start, j.end) {
                 continue;
             }
             let form = match j.grammar {
@@ -731,7 +752,7 @@ impl Cleaner {
             });
         }
         for &(start, end) in &self.seo_spans {
-            if in_phpwind(start, end) {
+            if in_lookalike(start, end) {
                 continue;
             }
             self.removals.push(Removal {

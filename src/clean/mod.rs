@@ -6,7 +6,7 @@
 //! 1. [`detect`] finds junk strings at line edges (and mid-line between non-ASCII text), using the
 //!    unit grammar of [`grammar`];
 //! 2. [`seo`] finds the SEO strings Discuz 2.x–7.x glue to their junk, by their recurrence;
-//! 3. [`phpwind`] finds the PHPWind look-alike's junk (its own generator, at line ends);
+//! 3. [`phpwind`] and [`dnt`] find the look-alikes' junk (PHPWind's, Discuz!NT's);
 //! 4. [`boilerplate`] marks whole lines of Discuz UI text;
 //! 5. [`block`] writes the text without all of that (or with it marked).
 //!
@@ -16,6 +16,7 @@
 pub mod block;
 pub mod boilerplate;
 pub mod detect;
+pub mod dnt;
 pub mod evidence;
 pub mod grammar;
 pub mod jsonl;

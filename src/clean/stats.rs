@@ -19,15 +19,18 @@ pub enum Form {
     Boilerplate,
     /// PHPWind junk: ` R \u{a0}` at a line end, `R` ten bytes of `chr(0..126)`.
     Phpwind,
+    /// Discuz!NT junk: ten Latin-1 characters, the host, ten more, the same string throughout.
+    DiscuzNt,
 }
 
 impl Form {
-    pub const ALL: [Form; 5] = [
+    pub const ALL: [Form; 6] = [
         Form::Triple,
         Form::Pair,
         Form::Seo,
         Form::Boilerplate,
         Form::Phpwind,
+        Form::DiscuzNt,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +40,7 @@ impl Form {
             Form::Seo => "SEO strings",
             Form::Boilerplate => "boilerplate lines",
             Form::Phpwind => "PHPWind junk",
+            Form::DiscuzNt => "Discuz!NT junk",
         }
     }
 

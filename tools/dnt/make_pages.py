@@ -14,8 +14,13 @@ What each part follows (CyranoChen/DiscuzNT, 3.6.711):
   JAMMER<br />, and one more JAMMER at the end of the message); `.jammer{color:#FFF}` in
   dnt.css, so the junk is white, not hidden.
 
-Usage: tools/dnt/make_pages.py OUT_DIR
+Also writes the posts as a scraper that ignores CSS sees them (the jammer's text kept at every
+line end, one post per paragraph) and as they were written: CLEAN_PREFIX.noisy.txt and
+.clean.txt, for `unjam clean`.
+
+Usage: tools/dnt/make_pages.py OUT_DIR [CLEAN_PREFIX]
 """
+import html
 import os
 import random
 import sys
@@ -144,6 +149,13 @@ def main():
     for n, posts in ((1, POSTS[:3]), (2, POSTS[3:])):
         with open(os.path.join(out, "showtopic-p%d.html" % n), "w", encoding="utf-8", newline="") as f:
             f.write(page(posts, jam, tid, n, 2))
+    if len(sys.argv) > 2:
+        text = html.unescape(jam.split(">", 1)[1].rsplit("<", 1)[0])
+        noisy = "\n\n".join("\n".join(l + text for l in p[6]) for p in POSTS)
+        clean = "\n\n".join("\n".join(p[6]) for p in POSTS)
+        for ext, body in (("noisy", noisy), ("clean", clean)):
+            with open("%s.%s.txt" % (sys.argv[2], ext), "w", encoding="utf-8", newline="") as f:
+                f.write(body + "\n")
 
 
 main()
