@@ -20,6 +20,8 @@ fn each_input(target: &str, check: fn(&[u8])) {
         for d in [
             "fixtures/extract",
             "fixtures/extract/gates",
+            "fixtures/extract/phpwind",
+            "fixtures/extract/dnt",
             "fixtures/forum",
         ] {
             dirs.push(root.join(d));

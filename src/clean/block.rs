@@ -112,6 +112,8 @@ pub struct Cleaner {
     /// Discuz!NT's), `[start, end)`, in order.
     lookalike: Vec<(usize, usize, Form)>,
     found: Vec<(usize, usize)>,
+    /// The block has control characters, so 4.x/5.x chains across lines were looked for.
+    chains_searched: bool,
     /// The unfinished last line of the previous block (a piece of a long line) was changed.
     piece_changed: std::cell::Cell<bool>,
 }
@@ -131,6 +133,7 @@ impl Cleaner {
             removals: Vec::new(),
             lookalike: Vec::new(),
             found: Vec::new(),
+            chains_searched: false,
             piece_changed: std::cell::Cell::new(false),
         }
     }
@@ -193,12 +196,15 @@ impl Cleaner {
         let from = out.len();
         self.clean_once(block, edges, out, stats);
         // Junk taken at a line edge is followed up there by the line scan itself; only an SEO
-        // string, mid-line junk or a junk string across lines going away can join or expose
-        // text in ways the scan did not see.
+        // string, mid-line junk, a junk string across lines or a look-alike's junk going away
+        // can join or expose text in ways the scan did not see. So can junk taken at a line
+        // start where 4.x/5.x chains are looked for: the chain search reads the lines as they
+        // were, and a bare `c2` that the junk hid now opens the line (found by fuzzing).
         let exposing = !self.seo_spans.is_empty()
             || !self.lookalike.is_empty()
             || self.junk.iter().any(|j| j.side == Side::Mid)
-            || self.lines.iter().any(|l| l.join_next);
+            || self.lines.iter().any(|l| l.join_next)
+            || (self.chains_searched && !self.junk.is_empty());
         if self.opts.mark.is_some() || !exposing {
             return;
         }
@@ -223,7 +229,8 @@ impl Cleaner {
         // Only Discuz 4.x/5.x junk carries line feeds, and with them control characters (a pair's
         // `c1` is one of 60 values, 26 of them control characters kept by every scraper): a
         // block without any has no such chain, and the search costs nothing there.
-        if has_control(block) {
+        self.chains_searched = has_control(block);
+        if self.chains_searched {
             self.join_pair_chains(block);
         }
         self.find_lookalikes(block, edges);
