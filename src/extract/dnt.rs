@@ -116,45 +116,18 @@ fn uid_of_dnt(href: &str) -> Option<u64> {
 
 /// `div.pages`: this page in a `<span>`, the others as links, `a.next` to the next.
 fn pager(doc: &Doc<'_>) -> Pager {
-    let Some(pg) = doc.html.select(super::selectors::dnt_pages()).next() else {
-        return Pager {
-            page: Some(1),
-            pages: Some(1),
-            next: None,
-            links: Vec::new(),
-        };
+    let block = doc.html.select(super::selectors::dnt_pages()).next();
+    let current = |pg: ElementRef<'_>| {
+        pg.children()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| e.value().name() == "span")
+            .find_map(|s| text_of(s, &doc.hidden).trim().parse::<u32>().ok())
     };
-    let page = pg
-        .children()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| e.value().name() == "span")
-        .find_map(|s| text_of(s, &doc.hidden).trim().parse::<u32>().ok());
-    let mut links: Vec<(u32, String)> = pg
-        .select(super::selectors::a_href())
-        .filter_map(|a| {
-            let n: u32 = text_of(a, &doc.hidden).trim().parse().ok()?;
-            Some((n, doc.urls.resolve(a.value().attr("href")?)))
-        })
-        .collect();
-    links.sort();
-    links.dedup_by_key(|l| l.0);
-    let current = page.unwrap_or(1);
-    let next = pg
-        .select(super::selectors::dnt_next())
-        .find_map(|a| a.value().attr("href").map(|h| doc.urls.resolve(h)))
-        .or_else(|| {
-            links
-                .iter()
-                .find(|l| l.0 == current + 1)
-                .map(|l| l.1.clone())
-        });
-    let pages = links.iter().map(|l| l.0).chain(page).max();
-    Pager {
-        page: Some(current),
-        pages: pages.or(Some(1)),
-        next,
-        links,
-    }
+    let next = |pg: ElementRef<'_>| {
+        pg.select(super::selectors::dnt_next())
+            .find_map(|a| a.value().attr("href").map(|h| doc.urls.resolve(h)))
+    };
+    super::numbered_pager(doc, block, current, next)
 }
 
 #[cfg(test)]

@@ -380,6 +380,44 @@ pub fn posted(
 }
 
 /// Pager `div.pg` (X desktop and touch): current page, page count, next page, page links.
+/// A pager that is a block of numbered links around this page's number (PHPWind's and
+/// Discuz!NT's `div.pages`): the links resolved and sorted, the page count from the highest
+/// number, the next page from `next` or else from the numbers. No block: one page.
+pub fn numbered_pager(
+    doc: &Doc<'_>,
+    block: Option<ElementRef<'_>>,
+    current: impl Fn(ElementRef<'_>) -> Option<u32>,
+    next: impl Fn(ElementRef<'_>) -> Option<String>,
+) -> Pager {
+    let Some(pg) = block else {
+        return Pager {
+            page: Some(1),
+            pages: Some(1),
+            next: None,
+            links: Vec::new(),
+        };
+    };
+    let page = current(pg);
+    let mut links: Vec<(u32, String)> = pg
+        .select(selectors::a_href())
+        .filter_map(|a| {
+            let n: u32 = text_of(a, &doc.hidden).trim().parse().ok()?;
+            Some((n, doc.urls.resolve(a.value().attr("href")?)))
+        })
+        .collect();
+    links.sort();
+    links.dedup_by_key(|l| l.0);
+    let here = page.unwrap_or(1);
+    let next = next(pg).or_else(|| links.iter().find(|l| l.0 == here + 1).map(|l| l.1.clone()));
+    let pages = links.iter().map(|l| l.0).chain(page).max();
+    Pager {
+        page: Some(here),
+        pages: pages.or(Some(1)),
+        next,
+        links,
+    }
+}
+
 pub fn pager_x(doc: &Doc<'_>) -> Pager {
     let Some(pg) = doc.html.select(selectors::pager()).next() else {
         return Pager {

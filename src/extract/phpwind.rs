@@ -210,43 +210,13 @@ fn drop_line_end_nbsp(text: &str) -> String {
 
 /// `div.pages`: the current page in `<b>`, numbered links `page=N` / `page-N`.
 fn pager(doc: &Doc<'_>) -> Pager {
-    let Some(pg) = doc
+    let block = doc
         .html
         .select(crate::extract::selectors::pw_pages())
-        .next()
-    else {
-        return Pager {
-            page: Some(1),
-            pages: Some(1),
-            next: None,
-            links: Vec::new(),
-        };
+        .next();
+    let current = |pg: ElementRef<'_>| {
+        pg.select(crate::extract::selectors::bold())
+            .find_map(|b| text_of(b, &doc.hidden).trim().parse::<u32>().ok())
     };
-    let page = pg
-        .select(crate::extract::selectors::bold())
-        .find_map(|b| text_of(b, &doc.hidden).trim().parse::<u32>().ok());
-    let links: Vec<(u32, String)> = {
-        let mut v: Vec<(u32, String)> = pg
-            .select(crate::extract::selectors::a_href())
-            .filter_map(|a| {
-                let n: u32 = text_of(a, &doc.hidden).trim().parse().ok()?;
-                Some((n, doc.urls.resolve(a.value().attr("href")?)))
-            })
-            .collect();
-        v.sort();
-        v.dedup_by_key(|l| l.0);
-        v
-    };
-    let current = page.unwrap_or(1);
-    let pages = links.iter().map(|l| l.0).chain(page).max();
-    let next = links
-        .iter()
-        .find(|l| l.0 == current + 1)
-        .map(|l| l.1.clone());
-    Pager {
-        page: Some(current),
-        pages: pages.or(Some(1)),
-        next,
-        links,
-    }
+    super::numbered_pager(doc, block, current, |_| None)
 }
